@@ -1,0 +1,63 @@
+# draftdesk — the two commands a new machine needs: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DRAFTDESK_TELEMETRY_OFF := 1
+export ANONYMIZED_TELEMETRY := False
+export RAGAS_DO_NOT_TRACK := true
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: install run test lint typecheck pytest ingest serve eval bench clean browser
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# torch first and alone, so pip takes the local CPU wheel and never a CUDA build
+	$(BIN)/python -m pip install --quiet "torch==2.13.0"
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+ingest: install
+	$(BIN)/draftdesk ingest knowledge --release "$$(cat knowledge/RELEASE)"
+
+serve: install
+	$(BIN)/draftdesk serve --host $(HOST) --port $(PORT)
+
+run: install ingest serve
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "chromium could not be installed: browser tests will be skipped"; }
+
+lint: install
+	$(BIN)/ruff check app ingest eval tests bench
+	$(BIN)/ruff format --check app ingest eval tests bench
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install browser
+	$(BIN)/pytest -q
+
+test: lint typecheck pytest
+
+eval: install
+	$(BIN)/draftdesk eval --split heldout
+
+bench: install
+	$(BIN)/python bench/retrieval.py
+	$(BIN)/python bench/pii.py
+	$(BIN)/python bench/latency.py
+
+clean:
+	rm -rf $(VENV) data .mypy_cache .ruff_cache .pytest_cache

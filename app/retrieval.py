@@ -1,0 +1,166 @@
+"""Hybrid retrieval: dense vectors in Chroma + BM25 over Japanese bigrams, fused by reciprocal rank fusion,
+deduplicated per source, with per-question retrieval for inquiries that ask several things."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from app.chunks import Chunk
+from app.embeddings import Embedder
+from app.lexical import BM25Index
+from app.store import KnowledgeStore
+from app.textnorm import detect_language, nfkc
+
+_QUESTION_HINT = re.compile(
+    r"[?？]|ですか|ますか|でしょうか|ませんか|教えて|知りたい|どう(すれば|したら|やって)|なぜ|何で|なんで|できない|できません|"
+    r"られない|られません|わからない|分からない|どこ|いつ(?!も)|ください|how|what|why|where|can i|cannot|can't",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[。！？!?\n])|(?<=\.\s)")
+_PLACEHOLDER = re.compile(r"<[A-Z_]+_\d+>")
+# Past inquiries and manual pages support an answer; the curated FAQ and notes should lead it.
+KIND_WEIGHT = {"faq": 1.0, "internal": 0.85, "manual": 0.75, "past_inquiry": 0.6}
+MAX_PAST = 2
+
+
+@dataclass
+class Hit:
+    chunk: Chunk
+    score: float  # fused RRF score
+    dense: float = 0.0  # cosine similarity
+    lexical: float = 0.0  # BM25 score
+    ranks: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class RetrievalResult:
+    hits: list[Hit]
+    topics: list[list[Hit]]  # one ranked list per question found in the inquiry
+    language: str
+
+
+class Retriever(Protocol):
+    def retrieve(self, query: str, k: int = 8, kinds: list[str] | None = None) -> RetrievalResult: ...
+
+
+def split_questions(text: str) -> list[str]:
+    """The question-like sentences of an inquiry (long preambles and greetings drop out)."""
+    sentences = [s.strip() for s in _SENTENCE_END.split(text) if len(s.strip()) >= 6]
+    questions = [s for s in sentences if _QUESTION_HINT.search(s)]
+    return questions[:4]
+
+
+class IndexSnapshot:
+    """Everything lexical retrieval needs in memory, built from the active Chroma version."""
+
+    def __init__(self, name: str | None, chunks: list[Chunk]) -> None:
+        self.name = name
+        self.chunks = chunks
+        self.by_id = {c.id: c for c in chunks}
+        self.position = {c.id: i for i, c in enumerate(chunks)}
+        self.bm25 = BM25Index([c.text for c in chunks])
+        self._corpus: str | None = None
+
+    def corpus_text(self) -> str:
+        """All indexed text, upper-cased, for checks such as 'is this error code documented?'."""
+        if self._corpus is None:
+            self._corpus = nfkc("\n".join(c.text for c in self.chunks)).upper()
+        return self._corpus
+
+
+class HybridRetriever:
+    def __init__(
+        self, store: KnowledgeStore, embedder: Embedder, rrf_k: int = 60, refresh_s: float = 5.0
+    ) -> None:
+        self._store = store
+        self._embedder = embedder
+        self._rrf_k = rrf_k
+        self._refresh_s = refresh_s
+        self._lock = threading.Lock()
+        self._snapshot: IndexSnapshot | None = None
+        self._checked = 0.0
+
+    def snapshot(self) -> IndexSnapshot:
+        """Reload when a re-index switched the active version (checked every few seconds)."""
+        now = time.monotonic()
+        if self._snapshot is not None and now - self._checked < self._refresh_s:
+            return self._snapshot
+        with self._lock:
+            name = self._store.active_name()
+            self._checked = now
+            if self._snapshot is None or self._snapshot.name != name:
+                self._snapshot = IndexSnapshot(name, self._store.load_chunks())
+            return self._snapshot
+
+    def _rank(
+        self, query: str, snap: IndexSnapshot, k: int, where: dict[str, Any] | None, kinds: list[str] | None
+    ) -> list[Hit]:
+        pool = max(k * 4, 30)
+        fused: dict[str, Hit] = {}
+
+        def add(list_name: str, ranked: list[tuple[Chunk, float]]) -> None:
+            for rank, (chunk, value) in enumerate(ranked):
+                hit = fused.setdefault(chunk.id, Hit(chunk, 0.0))
+                hit.ranks[list_name] = rank
+                if list_name == "dense":
+                    hit.dense = value
+                elif list_name == "lexical":
+                    hit.lexical = value
+                hit.score += KIND_WEIGHT.get(chunk.kind, 1.0) / (self._rrf_k + rank + 1)
+
+        dense = self._store.query(self._embedder.embed_query(query), pool, where)
+        add("dense", [(snap.by_id[cid], sim) for cid, sim in dense if cid in snap.by_id])
+        for list_name, scores in (
+            ("lexical", snap.bm25.surface_scores(query)),
+            ("reading", snap.bm25.reading_scores(query)),
+        ):
+            ranked: list[tuple[Chunk, float]] = []
+            for idx in np.argsort(-scores)[:pool]:
+                if scores[idx] <= 0:
+                    break
+                chunk = snap.chunks[int(idx)]
+                if not kinds or chunk.kind in kinds:
+                    ranked.append((chunk, float(scores[idx])))
+            add(list_name, ranked)
+        best: dict[str, Hit] = {}
+        for hit in sorted(fused.values(), key=lambda h: -h.score):
+            best.setdefault(hit.chunk.source_id, hit)  # one chunk per source
+        ranked_hits = sorted(best.values(), key=lambda h: -h.score)
+        # Past inquiries repeat the same questions many times: at most two of them in the results.
+        out: list[Hit] = []
+        past = 0
+        for hit in ranked_hits:
+            if hit.chunk.kind == "past_inquiry":
+                past += 1
+                if past > MAX_PAST:
+                    continue
+            out.append(hit)
+            if len(out) == k:
+                break
+        return out
+
+    def retrieve(self, query: str, k: int = 8, kinds: list[str] | None = None) -> RetrievalResult:
+        snap = self.snapshot()
+        language = detect_language(_PLACEHOLDER.sub("", query))
+        if not snap.chunks:
+            return RetrievalResult([], [], language)
+        where: dict[str, Any] | None = {"kind": {"$in": kinds}} if kinds else None
+        clean = nfkc(_PLACEHOLDER.sub(" ", query))
+        hits = self._rank(clean, snap, k, where, kinds)
+        topics = [hits]
+        questions = split_questions(clean)
+        if len(questions) >= 2:
+            topics = [self._rank(q, snap, k, where, kinds) for q in questions]
+            seen = {h.chunk.source_id for h in hits}
+            for topic in topics:
+                for h in topic[:1]:
+                    if h.chunk.source_id not in seen:
+                        hits.append(h)
+                        seen.add(h.chunk.source_id)
+        return RetrievalResult(hits, topics, language)

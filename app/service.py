@@ -1,0 +1,271 @@
+"""The draft pipeline: mask → retrieve → recommend → draft → validate citations → mask again. Pure
+orchestration; each engine sits behind its own interface and is built once per process."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from app.drafting.base import DraftContext, Drafter, DraftOutput, Source
+from app.drafting.citations import MARKER, check_citations
+from app.drafting.extractive import ExtractiveDrafter, answer_text
+from app.embeddings import Embedder, build_embedder
+from app.masking import Masker, MaskingError, MaskResult, build_masker, scrub_structured
+from app.recommend import recommend
+from app.retrieval import Hit, HybridRetriever, IndexSnapshot
+from app.routing import RoutingRule, load_rules
+from app.schemas import Alert, Citation, Draft, DraftRequest, Recommendation
+from app.settings import Settings
+from app.store import KnowledgeStore
+
+log = logging.getLogger("draftdesk.service")
+_INJECTION = re.compile(
+    r"(以前|前|上記|これまで)の(指示|命令|プロンプト)を(無視|忘れ)|システムプロンプト|ignore (all |the )?(previous|prior|above) instructions|system prompt",
+    re.IGNORECASE,
+)
+
+
+class InquiryError(ValueError):
+    """Bad inquiry input; the message says what is wrong."""
+
+
+@dataclass
+class DraftTrace:
+    """What evaluation needs beyond the public contract."""
+
+    draft: Draft
+    retrieved_ids: list[str] = field(default_factory=list)
+    retrieved_source_ids: list[str] = field(default_factory=list)
+    invalid_citations: int = 0
+    uncited_sentences: int = 0
+    mask: MaskResult | None = None
+
+
+class DraftService:
+    def __init__(
+        self,
+        settings: Settings,
+        masker: Masker | None = None,
+        embedder: Embedder | None = None,
+        store: KnowledgeStore | None = None,
+    ) -> None:
+        self.settings = settings
+        self._masker = masker
+        self.embedder = embedder or build_embedder(settings)
+        self.store = store or KnowledgeStore(settings, self.embedder)
+        self.retriever = HybridRetriever(self.store, self.embedder, rrf_k=settings.rrf_k)
+        self.rules: list[RoutingRule] = load_rules(settings.knowledge_dir / "routing" / "rules.yaml")
+        self.extractive = ExtractiveDrafter(settings.prompts_dir)
+
+    @property
+    def masker(self) -> Masker:
+        if self._masker is None:
+            self._masker = build_masker(self.settings.mask_engine)
+        return self._masker
+
+    @cached_property
+    def llm(self) -> Drafter | None:
+        if not self.settings.llm_configured():
+            return None
+        from app.drafting.llm import LLMDrafter
+
+        return LLMDrafter(self.settings)
+
+    def warm_up(self) -> None:
+        """Load the masker, the embedder and the index before the first request."""
+        self.masker.mask("ウォームアップ 090-0000-0000")
+        self.retriever.snapshot()
+        self.embedder.embed_query("ウォームアップ")
+
+    def ready(self) -> dict[str, bool]:
+        return {"masker": self._masker is not None, "index": bool(self.retriever.snapshot().chunks)}
+
+    def _validate(self, request: DraftRequest) -> None:
+        if not request.inquiry.strip():
+            raise InquiryError("inquiry is empty")
+        if len(request.inquiry) > self.settings.max_inquiry_chars:
+            raise InquiryError(
+                f"inquiry is {len(request.inquiry)} characters; the limit is "
+                f"{self.settings.max_inquiry_chars} (DRAFTDESK_MAX_INQUIRY_CHARS)"
+            )
+
+    def draft(self, request: DraftRequest, mode: str | None = None) -> Draft:
+        return self.trace(request, mode).draft
+
+    def trace(self, request: DraftRequest, mode: str | None = None) -> DraftTrace:
+        self._validate(request)
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        try:
+            mask = self.masker.mask(request.inquiry)
+        except MaskingError as exc:
+            raise InquiryError(str(exc)) from exc
+        timings["mask"] = _ms(t0)
+        t = time.perf_counter()
+        result = self.retriever.retrieve(mask.text, k=self.settings.retrieval_top_k)
+        timings["retrieve"] = _ms(t)
+        t = time.perf_counter()
+        snapshot = self.retriever.snapshot()
+        decision = recommend(mask.text, result.hits, self.rules, snapshot, self.settings.min_answer_score)
+        rec = decision.recommendation
+        hits, topics_hits = _with_route_note(
+            result.hits, result.topics, decision.note_id, rec.action, snapshot
+        )
+        sources, topics = _number_sources(hits, topics_hits)
+        ctx = DraftContext(mask.text, result.language, topics, sources, rec)
+        alerts: list[Alert] = []
+        if _INJECTION.search(mask.text):
+            alerts.append(
+                Alert(
+                    kind="prompt_injection",
+                    severity="info",
+                    message="問合せに指示文のような記述があります。通常の問合せとして扱いました",
+                )
+            )
+        output = self._run_drafter(ctx, mode or self.settings.draft_mode, alerts)
+        rec = output.recommendation or rec
+        check = check_citations(output.text, {s.number for s in sources})
+        if check.invalid:
+            alerts.append(
+                Alert(
+                    kind="invalid_citation",
+                    message=f"存在しない出典番号を削除しました: {' '.join(check.invalid)}",
+                )
+            )
+        if check.uncited_sentences and output.mode == "llm":
+            alerts.append(
+                Alert(
+                    kind="uncited_sentence",
+                    message=f"出典のない文が{len(check.uncited_sentences)}件あります。送信前に確認してください",
+                )
+            )
+        text, cited = _renumber(check.text, {s.number: s for s in sources})
+        text = self._scrub(text, mask)
+        timings["draft"] = _ms(t)
+        draft = Draft(
+            id=f"d_{uuid.uuid4().hex[:16]}",
+            masked_inquiry=mask.text,
+            draft=text,
+            language="en" if result.language == "en" else "ja",
+            citations=[_citation(s) for s in cited],
+            recommendation=rec,
+            alerts=alerts,
+            mode="llm" if output.mode == "llm" else "extractive",
+            timings_ms={**timings, "total": _ms(t0)},
+        )
+        log.info(
+            "draft %s action=%s dest=%s cited=%s",
+            draft.id,
+            rec.action,
+            rec.destination,
+            [c.id for c in draft.citations],
+        )
+        return DraftTrace(
+            draft,
+            [h.chunk.id for h in hits],
+            [h.chunk.source_id for h in hits],
+            check.invalid_count,
+            len(check.uncited_sentences),
+            mask,
+        )
+
+    def _run_drafter(self, ctx: DraftContext, mode: str, alerts: list[Alert]) -> DraftOutput:
+        if mode == "llm":
+            if self.llm is None:
+                alerts.append(
+                    Alert(
+                        kind="llm_unavailable",
+                        severity="info",
+                        message="LLMが設定されていないため、抽出型で作成しました",
+                    )
+                )
+            else:
+                try:
+                    return self.llm.draft(ctx)
+                except Exception as exc:  # any endpoint failure falls back; the operator is told
+                    log.warning("llm draft failed, falling back to extractive: %s", type(exc).__name__)
+                    alerts.append(
+                        Alert(
+                            kind="llm_fallback",
+                            message=f"LLMでの作成に失敗したため抽出型で作成しました（{type(exc).__name__}）",
+                        )
+                    )
+        return self.extractive.draft(ctx)
+
+    def _scrub(self, text: str, mask: MaskResult) -> str:
+        """Defence in depth: no value of this inquiry's PII, nor any new PII, leaves in a draft."""
+        for placeholder, value in sorted(mask.mapping.items(), key=lambda kv: -len(kv[1])):
+            if len(value) >= 2:
+                text = text.replace(value, placeholder)
+        return scrub_structured(text)
+
+
+def _renumber(text: str, by_number: dict[int, Source]) -> tuple[str, list[Source]]:
+    """Markers become 1..n in order of first use, so [n] is always citations[n-1]."""
+    order: dict[int, int] = {}
+    for m in MARKER.finditer(text):
+        order.setdefault(int(m.group(1)), len(order) + 1)
+    renumbered = MARKER.sub(lambda m: f"[{order[int(m.group(1))]}]", text)
+    return renumbered, [by_number[n] for n in order]
+
+
+def _with_route_note(
+    hits: list[Hit], topics: list[list[Hit]], note_id: str | None, action: str, snapshot: IndexSnapshot
+) -> tuple[list[Hit], list[list[Hit]]]:
+    """Put the note that documents the route first: the draft quotes it (holding reply, redirect)."""
+    if not note_id:
+        return hits, topics
+    sections = [c for c in snapshot.chunks if c.source_id == note_id]
+    if not sections:
+        return hits, topics
+    wanted = "一次連絡" if action == "escalate" else ""
+    chunk = next((c for c in sections if wanted and wanted in c.title), sections[0])
+    top = hits[0].score if hits else 0.0
+    note = Hit(chunk, top + 1e-6, ranks={"route": 0})
+    rest = [h for h in hits if h.chunk.source_id != note_id]
+    if action == "escalate":
+        return [note, *rest], [[note]]
+    return [note, *rest], [
+        [note, *[h for h in topics[0] if h.chunk.source_id != note_id]],
+        *topics[1:],
+    ] if topics else [[note]]
+
+
+def _number_sources(hits: list[Hit], topics: list[list[Hit]]) -> tuple[list[Source], list[list[Source]]]:
+    numbers: dict[str, Source] = {}
+    ordered: list[Source] = []
+
+    def source_for(hit: Hit) -> Source:
+        if hit.chunk.id not in numbers:
+            numbers[hit.chunk.id] = Source(len(numbers) + 1, hit.chunk, hit.score)
+            ordered.append(numbers[hit.chunk.id])
+        return numbers[hit.chunk.id]
+
+    topic_sources = [[source_for(h) for h in topic[:3]] for topic in topics]
+    for h in hits:
+        source_for(h)
+    return ordered, topic_sources
+
+
+def _citation(source: Source) -> Citation:
+    c = source.chunk
+    snippet = answer_text(source)
+    return Citation(
+        id=c.id,
+        kind=c.kind,
+        title=c.title,
+        source=c.url or c.source,
+        snippet=snippet[:160] + ("…" if len(snippet) > 160 else ""),
+        score=round(source.score, 4),
+    )
+
+
+def _ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 2)
+
+
+__all__ = ["DraftService", "DraftTrace", "InquiryError", "Recommendation"]

