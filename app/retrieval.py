@@ -15,7 +15,7 @@ from app.chunks import Chunk
 from app.embeddings import Embedder
 from app.lexical import BM25Index
 from app.store import KnowledgeStore
-from app.textnorm import detect_language, nfkc
+from app.textnorm import char_bigrams, detect_language, nfkc
 
 _QUESTION_HINT = re.compile(
     r"[?？]|ですか|ますか|でしょうか|ませんか|教えて|知りたい|どう(すれば|したら|やって)|なぜ|何で|なんで|できない|できません|"
@@ -25,7 +25,7 @@ _QUESTION_HINT = re.compile(
 _SENTENCE_END = re.compile(r"(?<=[。！？!?\n])|(?<=\.\s)")
 _PLACEHOLDER = re.compile(r"<[A-Z_]+_\d+>")
 # Past inquiries and manual pages support an answer; the curated FAQ and notes should lead it.
-KIND_WEIGHT = {"faq": 1.0, "internal": 0.85, "manual": 0.75, "past_inquiry": 0.6}
+KIND_WEIGHT = {"faq": 1.0, "internal": 0.85, "manual": 0.75, "past_inquiry": 0.5}
 MAX_PAST = 2
 
 
@@ -43,10 +43,41 @@ class RetrievalResult:
     hits: list[Hit]
     topics: list[list[Hit]]  # one ranked list per question found in the inquiry
     language: str
+    best_dense: float = 0.0  # the highest cosine similarity of any chunk: the main evidence signal
+    kana_share: float = 0.0  # share of hiragana in the query (dense similarity runs lower for kana-only text)
+    coverage: float = 1.0  # share of the query's kanji/katakana bigrams found in the top hits
 
 
 class Retriever(Protocol):
     def retrieve(self, query: str, k: int = 8, kinds: list[str] | None = None) -> RetrievalResult: ...
+
+
+_CONTENT = re.compile(r"^[一-龥々ァ-ヴー]{2}$")
+_GENERIC = {
+    "方法",
+    "手続",
+    "教え",
+    "確認",
+    "利用",
+    "登録",
+    "場合",
+    "必要",
+    "問合",
+    "質問",
+    "今日",
+    "来年",
+    "現在",
+}
+
+
+def content_coverage(query: str, hits: list[Hit]) -> float:
+    """How much of what the inquiry is about (its kanji/katakana bigrams) the top hits talk about at all.
+    Low for topics the knowledge does not cover (宝くじ, 株式投資); 1.0 when the query has no such bigrams."""
+    grams = {g for g in char_bigrams(query) if _CONTENT.match(g) and g not in _GENERIC}
+    if not grams:
+        return 1.0
+    text = nfkc(" ".join(h.chunk.text for h in hits))
+    return sum(1 for g in grams if g in text) / len(grams)
 
 
 def split_questions(text: str) -> list[str]:
@@ -100,7 +131,8 @@ class HybridRetriever:
 
     def _rank(
         self, query: str, snap: IndexSnapshot, k: int, where: dict[str, Any] | None, kinds: list[str] | None
-    ) -> list[Hit]:
+    ) -> tuple[list[Hit], float]:
+        """Ranked hits and the best dense similarity seen (evidence for the recommendation)."""
         pool = max(k * 4, 30)
         fused: dict[str, Hit] = {}
 
@@ -115,6 +147,7 @@ class HybridRetriever:
                 hit.score += KIND_WEIGHT.get(chunk.kind, 1.0) / (self._rrf_k + rank + 1)
 
         dense = self._store.query(self._embedder.embed_query(query), pool, where)
+        best_dense = dense[0][1] if dense else 0.0
         add("dense", [(snap.by_id[cid], sim) for cid, sim in dense if cid in snap.by_id])
         for list_name, scores in (
             ("lexical", snap.bm25.surface_scores(query)),
@@ -143,7 +176,7 @@ class HybridRetriever:
             out.append(hit)
             if len(out) == k:
                 break
-        return out
+        return out, best_dense
 
     def retrieve(self, query: str, k: int = 8, kinds: list[str] | None = None) -> RetrievalResult:
         snap = self.snapshot()
@@ -152,15 +185,19 @@ class HybridRetriever:
             return RetrievalResult([], [], language)
         where: dict[str, Any] | None = {"kind": {"$in": kinds}} if kinds else None
         clean = nfkc(_PLACEHOLDER.sub(" ", query))
-        hits = self._rank(clean, snap, k, where, kinds)
+        hits, best = self._rank(clean, snap, k, where, kinds)
         topics = [hits]
         questions = split_questions(clean)
         if len(questions) >= 2:
-            topics = [self._rank(q, snap, k, where, kinds) for q in questions]
+            ranked = [self._rank(q, snap, k, where, kinds) for q in questions]
+            topics = [r[0] for r in ranked]
+            best = max([best, *(r[1] for r in ranked)])
             seen = {h.chunk.source_id for h in hits}
             for topic in topics:
                 for h in topic[:1]:
                     if h.chunk.source_id not in seen:
                         hits.append(h)
                         seen.add(h.chunk.source_id)
-        return RetrievalResult(hits, topics, language)
+        letters = [c for c in clean if c.isalpha()]
+        kana = sum(1 for c in letters if "\u3041" <= c <= "\u309f") / len(letters) if letters else 0.0
+        return RetrievalResult(hits, topics, language, best, kana, content_coverage(clean, hits[:3]))

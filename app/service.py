@@ -15,7 +15,7 @@ from app.drafting.citations import MARKER, check_citations
 from app.drafting.extractive import ExtractiveDrafter, answer_text
 from app.embeddings import Embedder, build_embedder
 from app.masking import Masker, MaskingError, MaskResult, build_masker, scrub_structured
-from app.recommend import recommend
+from app.recommend import Decision, Evidence, recommend
 from app.retrieval import Hit, HybridRetriever, IndexSnapshot
 from app.routing import RoutingRule, load_rules
 from app.schemas import Alert, Citation, Draft, DraftRequest, Recommendation
@@ -110,13 +110,15 @@ class DraftService:
         timings["retrieve"] = _ms(t)
         t = time.perf_counter()
         snapshot = self.retriever.snapshot()
-        decision = recommend(mask.text, result.hits, self.rules, snapshot, self.settings.min_answer_score)
-        rec = decision.recommendation
-        hits, topics_hits = _with_route_note(
-            result.hits, result.topics, decision.note_id, rec.action, snapshot
+        evidence = Evidence(result.best_dense, result.kana_share, result.coverage)
+        decision = recommend(
+            mask.text, result.hits, self.rules, snapshot, self.settings.min_answer_score, evidence
         )
+        rec = decision.recommendation
+        hits, topics_hits, supplement_hits = _with_route_note(result.hits, result.topics, decision, snapshot)
         sources, topics = _number_sources(hits, topics_hits)
-        ctx = DraftContext(mask.text, result.language, topics, sources, rec)
+        supplements = [s for s in sources if s.chunk.id in {h.chunk.id for h in supplement_hits}]
+        ctx = DraftContext(mask.text, result.language, topics, sources, rec, supplements)
         alerts: list[Alert] = []
         if _INJECTION.search(mask.text):
             alerts.append(
@@ -213,26 +215,36 @@ def _renumber(text: str, by_number: dict[int, Source]) -> tuple[str, list[Source
     return renumbered, [by_number[n] for n in order]
 
 
-def _with_route_note(
-    hits: list[Hit], topics: list[list[Hit]], note_id: str | None, action: str, snapshot: IndexSnapshot
-) -> tuple[list[Hit], list[list[Hit]]]:
-    """Put the note that documents the route first: the draft quotes it (holding reply, redirect)."""
-    if not note_id:
-        return hits, topics
+def _note_hit(note_id: str, snapshot: IndexSnapshot, prefer: str, score: float) -> Hit | None:
     sections = [c for c in snapshot.chunks if c.source_id == note_id]
     if not sections:
-        return hits, topics
-    wanted = "一次連絡" if action == "escalate" else ""
-    chunk = next((c for c in sections if wanted and wanted in c.title), sections[0])
+        return None
+    chunk = next((c for c in sections if prefer and prefer in c.title), sections[0])
+    return Hit(chunk, score, ranks={"route": 0})
+
+
+def _with_route_note(
+    hits: list[Hit], topics: list[list[Hit]], decision: Decision, snapshot: IndexSnapshot
+) -> tuple[list[Hit], list[list[Hit]], list[Hit]]:
+    """Put the notes that document the route among the sources: an escalation quotes its note's holding
+    reply; a redirect note supplements the best answer. Returns hits, topics and supplements."""
     top = hits[0].score if hits else 0.0
-    note = Hit(chunk, top + 1e-6, ranks={"route": 0})
-    rest = [h for h in hits if h.chunk.source_id != note_id]
-    if action == "escalate":
-        return [note, *rest], [[note]]
-    return [note, *rest], [
-        [note, *[h for h in topics[0] if h.chunk.source_id != note_id]],
-        *topics[1:],
-    ] if topics else [[note]]
+    escalate = decision.recommendation.action == "escalate"
+    main = (
+        _note_hit(decision.note_id, snapshot, "一次連絡" if escalate else "", top + 1e-6)
+        if decision.note_id
+        else None
+    )
+    extras = [h for nid in decision.extra_note_ids if (h := _note_hit(nid, snapshot, "", top)) is not None]
+    notes = [h for h in (main, *extras) if h is not None]
+    note_ids = {h.chunk.source_id for h in notes}
+    rest = [h for h in hits if h.chunk.source_id not in note_ids]
+    if escalate and main is not None:
+        return [main, *extras, *rest], [[main]], extras
+    if main is None:
+        return hits, topics, extras
+    # answer by a redirect rule: the retrieved answer leads, the redirect note follows
+    return [*rest[:1], *notes, *rest[1:]], topics, notes
 
 
 def _number_sources(hits: list[Hit], topics: list[list[Hit]]) -> tuple[list[Source], list[list[Source]]]:

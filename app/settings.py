@@ -54,11 +54,20 @@ class Settings(BaseSettings):
         default_factory=dict,
         description='JSON map of sha256(key) -> role, e.g. {"<sha256>": "operator"}; empty = open (local only)',
     )
+    database_path: Path | None = Field(
+        None, description="SQLite file for drafts/feedback/audit (default data_dir)"
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Allowed CORS origins; empty = CORS off"
+    )
     max_request_bytes: int = 64_000
     rate_limit_per_minute: int = 120
 
     def resolved_chroma_path(self) -> Path:
         return self.chroma_path or self.data_dir / "chroma"
+
+    def resolved_database_path(self) -> Path:
+        return self.database_path or self.data_dir / "draftdesk.db"
 
     def llm_configured(self) -> bool:
         return bool(self.llm_base_url)

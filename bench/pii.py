@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.masking import build_masker  # noqa: E402
-from app.masking.findings import ENTITY_TYPES  # noqa: E402
-from eval.pii import load_cases, score_masker  # noqa: E402
+from app.masking import build_masker
+from app.masking.findings import ENTITY_TYPES
+from eval.pii import load_cases, score_masker
 
 
 def main() -> None:
@@ -38,10 +38,16 @@ def main() -> None:
             if s.total.get(et):
                 print(f"{et:18} {s.total[et]:4d} {s.recall(et):7.3f} {s.precision(et):9.3f}")
         lengths = [len(c["text"]) for c in cases]
-        print(f"overall recall {s.overall_recall:.3f}; decoys masked {s.decoys_masked}/{s.decoys} = {s.decoy_rate:.3f}")
-        print(f"latency median {s.median_ms:.1f} ms, p95 {sorted(s.latencies_ms)[int(0.95 * len(s.latencies_ms))]:.1f} ms "
-              f"(mean text {sum(lengths) / len(lengths):.0f} chars)")
-        long_text = ("マイナポータルにログインしようとしたところエラーが出ました。山田太郎、電話090-1234-5678。" * 5)[:200]
+        print(
+            f"overall recall {s.overall_recall:.3f}; decoys masked {s.decoys_masked}/{s.decoys} = {s.decoy_rate:.3f}"
+        )
+        print(
+            f"latency median {s.median_ms:.1f} ms, p95 {sorted(s.latencies_ms)[int(0.95 * len(s.latencies_ms))]:.1f} ms "
+            f"(mean text {sum(lengths) / len(lengths):.0f} chars)"
+        )
+        long_text = (
+            "マイナポータルにログインしようとしたところエラーが出ました。山田太郎、電話090-1234-5678。" * 5
+        )[:200]
         t = time.perf_counter()
         for _ in range(30):
             masker.mask(long_text)

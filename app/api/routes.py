@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, HTTPException, Response
+from pydantic import BaseModel, Field
 
-from app.api.deps import get_service
-from app.schemas import Draft, DraftRequest
+from app.api.deps import get_principal, get_records, get_reindex, get_service
+from app.auth import Principal, require
+from app.reindex import ReindexBusyError, ReindexManager
+from app.schemas import Destination, Draft, DraftRequest
 from app.service import DraftService, InquiryError
+from app.storage import FeedbackRecord, Records, normalized_edit_distance
 
 router = APIRouter(prefix="/v1")
 Service = Annotated[DraftService, Depends(get_service)]
+Caller = Annotated[Principal, Depends(get_principal)]
+Store = Annotated[Records, Depends(get_records)]
+
+DRAFTERS = ("operator", "knowledge_manager")
 
 
 class SourceOut(BaseModel):
@@ -29,18 +37,65 @@ class SourceOut(BaseModel):
     updated: str
 
 
+class FeedbackIn(BaseModel):
+    outcome: Literal["accepted", "edited", "rejected", "escalated"]
+    final_text: str = Field("", max_length=20_000, description="The reply the operator actually sent")
+    escalated_to: Destination | None = Field(None, description="The escalation actually taken, if any")
+
+
+class FeedbackOut(BaseModel):
+    draft_id: str
+    outcome: str
+    edit_distance: float | None
+
+
+class ReindexIn(BaseModel):
+    release: str = Field(
+        ..., min_length=1, max_length=40, description="Knowledge release label, e.g. 2026.12"
+    )
+    path: str | None = Field(None, description="Folder under the knowledge directory (default: all of it)")
+
+
 @router.post("/drafts", response_model=Draft, summary="Draft a PII-masked, cited first reply")
-def create_draft(body: DraftRequest, service: Service) -> Draft:
+def create_draft(
+    body: DraftRequest, service: Service, caller: Caller, records: Store, response: Response
+) -> Draft:
+    require(caller, *DRAFTERS)
     try:
-        return service.draft(body)
+        draft = service.draft(body)
     except InquiryError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from exc
+    category = draft.citations[0].title[:40] if draft.citations else ""
+    records.save_draft(draft, body.channel, caller.actor, category)
+    records.audit(caller.actor, caller.role, "draft.create", draft.id, f"{draft.recommendation.action}")
+    response.headers["X-Draftdesk-Action"] = draft.recommendation.action
+    response.headers["X-Draftdesk-Destination"] = draft.recommendation.destination or ""
+    return draft
+
+
+@router.post(
+    "/drafts/{draft_id}/feedback", response_model=FeedbackOut, summary="What the operator did with a draft"
+)
+def give_feedback(
+    draft_id: str, body: FeedbackIn, service: Service, caller: Caller, records: Store
+) -> FeedbackOut:
+    require(caller, *DRAFTERS)
+    stored = records.get_draft(draft_id)
+    if stored is None:
+        raise HTTPException(status_code=404, detail=f"no draft with id {draft_id!r}")
+    final = service.masker.mask(body.final_text).text if body.final_text.strip() else ""  # stored masked
+    distance = normalized_edit_distance(stored["draft"], final) if final else None
+    records.save_feedback(
+        FeedbackRecord(draft_id, body.outcome, final, body.escalated_to, distance, caller.actor)
+    )
+    records.audit(caller.actor, caller.role, f"feedback.{body.outcome}", draft_id)
+    return FeedbackOut(draft_id=draft_id, outcome=body.outcome, edit_distance=distance)
 
 
 @router.get(
     "/sources/{chunk_id}", response_model=SourceOut, summary="The cited chunk and where it comes from"
 )
-def get_source(chunk_id: str, service: Service) -> SourceOut:
+def get_source(chunk_id: str, service: Service, caller: Caller) -> SourceOut:
     chunk = service.retriever.snapshot().by_id.get(chunk_id) or service.store.get_chunk(chunk_id)
     if chunk is None:
         raise HTTPException(status_code=404, detail=f"no source with id {chunk_id!r} in the active index")
@@ -57,3 +112,48 @@ def get_source(chunk_id: str, service: Service) -> SourceOut:
         release=chunk.release,
         updated=chunk.updated,
     )
+
+
+@router.post("/admin/reindex", status_code=202, summary="Re-index the knowledge (knowledge managers)")
+def start_reindex(
+    body: ReindexIn,
+    service: Service,
+    caller: Caller,
+    records: Store,
+    manager: Annotated[ReindexManager, Depends(get_reindex)],
+) -> dict[str, Any]:
+    require(caller, "knowledge_manager")
+    root = service.settings.knowledge_dir
+    if body.path:
+        candidate = (root / body.path).resolve()
+        if root.resolve() not in (candidate, *candidate.parents) or not candidate.exists():
+            raise HTTPException(
+                status_code=422, detail=f"path {body.path!r} is not a folder under the knowledge directory"
+            )
+        root = candidate
+    try:
+        job = manager.start(body.release, Path(root), caller.actor)
+    except ReindexBusyError as exc:
+        raise HTTPException(status_code=409, detail=str(exc)) from exc
+    records.audit(caller.actor, caller.role, "reindex.start", job.id, body.release)
+    return job.__dict__
+
+
+@router.get("/admin/releases", summary="Re-index jobs of this process and the release log with diffs")
+def list_releases(
+    service: Service, caller: Caller, manager: Annotated[ReindexManager, Depends(get_reindex)]
+) -> dict[str, Any]:
+    require(caller, "knowledge_manager", "qa")
+    from ingest.pipeline import read_release_log
+
+    return {
+        "jobs": manager.describe(),
+        "active_release": service.store.active_release(),
+        "releases": list(reversed(read_release_log(service.settings.data_dir)))[:50],
+    }
+
+
+@router.get("/admin/audit", summary="Recent audit events")
+def audit_events(caller: Caller, records: Store, limit: int = 100) -> list[dict[str, Any]]:
+    require(caller, "knowledge_manager", "qa")
+    return records.audit_events(min(max(limit, 1), 1000))

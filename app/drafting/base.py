@@ -25,6 +25,7 @@ class DraftContext:
     topics: list[list[Source]]  # the best sources per question asked, best first
     sources: list[Source]  # every source offered, numbered 1..n
     recommendation: Recommendation
+    supplements: list[Source] = field(default_factory=list)  # redirect notes to add after the answer
 
 
 @dataclass

@@ -67,8 +67,10 @@ class ExtractiveDrafter:
     def __init__(self, prompts_dir: Path) -> None:
         self._phrases: dict[str, Any] = load_phrases(prompts_dir)
 
-    def _paragraph(self, source: Source, query: str, language: str, p: dict[str, str]) -> str:
-        sentences = select_sentences(answer_text(source), query, source.chunk.kind)
+    def _paragraph(
+        self, source: Source, query: str, language: str, p: dict[str, str], limit: int = MAX_SENTENCES
+    ) -> str:
+        sentences = select_sentences(answer_text(source), query, source.chunk.kind, limit)
         if not sentences:
             return ""
         note = ""
@@ -125,6 +127,16 @@ class ExtractiveDrafter:
             for source in chosen:
                 parts.append(p["topic_heading"].format(title=source.chunk.title.rstrip("？?")))
                 parts.append(self._paragraph(source, ctx.masked_inquiry, ctx.language, p))
+        shown = {s.number for s in chosen}
+        for extra in ctx.supplements:
+            if extra.number in shown:
+                continue
+            paragraph = self._paragraph(extra, ctx.masked_inquiry, ctx.language, p, limit=2)
+            if paragraph:
+                parts.append(p["supplement"])
+                parts.append(paragraph)
+                chosen.append(extra)
+                shown.add(extra.number)
         parts.append(p["closing"])
         text = "\n\n".join(part for part in parts if part)
         return DraftOutput(text=text, mode=self.mode, cited=[s.number for s in chosen])

@@ -102,12 +102,23 @@ def _sudachi_names(text: str) -> Iterable[Finding]:
         yield Finding("PERSON", start, end, 0.7)
 
 
+def _common_noun_phrase(value: str) -> bool:
+    """弁護士, 担当者, 会社員: words Sudachi knows as common nouns are not names."""
+    if _HIRAGANA.search(value) or value.isascii():
+        return False
+    morphemes = list(_tokenizer().tokenize(value))
+    return bool(morphemes) and all(
+        m.part_of_speech()[0] == "名詞" and m.part_of_speech()[1] == "普通名詞" and not m.is_oov()
+        for m in morphemes
+    )
+
+
 def _cue_names(text: str) -> Iterable[Finding]:
     for pattern in _CUES:
         for m in pattern.finditer(text):
             value = m.group(1).strip()
             value = _PARTICLE_TAIL.sub("", value) if len(value) > 3 and not value.isascii() else value
-            if not plausible_name(value):
+            if not plausible_name(value) or _common_noun_phrase(value):
                 continue
             start = m.start(1) + (len(m.group(1)) - len(m.group(1).lstrip()))
             yield Finding("PERSON", start, start + len(value), 0.85)
