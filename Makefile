@@ -33,11 +33,12 @@ serve: install
 
 run: install ingest serve
 
+# Debian packages the tests use: chromium (browser test) and a Japanese font (report plots, manual rebuild).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian chromium for the browser tests"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	  || echo "chromium could not be installed: browser tests will be skipped"; }
+	@{ command -v chromium >/dev/null 2>&1 && test -f /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf; } || { \
+	  echo "installing Debian chromium and fonts-ipaexfont-gothic for the tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipaexfont-gothic >/dev/null) \
+	  || echo "could not install them: the browser test will be skipped"; }
 
 lint: install
 	$(BIN)/ruff check app ingest eval tests bench

@@ -27,7 +27,10 @@ class Chunk:
 
     @property
     def text(self) -> str:
-        """What is embedded and indexed: title and body together."""
+        """What is embedded and indexed: title and body together; a question alias is the question alone
+        (paraphrased inquiries meet a bare question better than question + answer)."""
+        if self.extra.get("alias") == "question":
+            return self.title
         return f"{self.title}\n{self.body}"
 
     @property

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from app.retrieval import Hit, IndexSnapshot
 from app.routing import RoutingRule, match_rules
 from app.schemas import Recommendation
+from app.semantic_router import RouteVote
 from app.textnorm import nfkc
 
 ERROR_CODE = re.compile(r"(?<![A-Za-z0-9])([A-Z]{1,4}[-_]?\d{3,5}(?:-\d{3,5})?)(?![A-Za-z0-9])")
@@ -22,6 +23,19 @@ _NOT_CODES = re.compile(
 )
 NOTE_OPS = "int-escalation-ops-vendor"
 NOTE_ASK = "int-escalation-ask-agency"
+DESTINATION_NOTES = {
+    "agency": "int-escalation-agency",
+    "ops_vendor": NOTE_OPS,
+    "ministry": "int-escalation-ministry",
+    "ask_agency": NOTE_ASK,
+}
+DESTINATION_REASONS = {
+    "agency": "ポータルの仕様・方針やご意見・ご要望に当たる内容です。デジタル庁の主管課へ確認してください",
+    "ops_vendor": "システム事象（障害・不具合）の可能性があります。運用保守事業者へ確認してください",
+    "ministry": "他省庁が所管する制度・システムに関する内容です。関係省庁へ確認してください",
+    "ask_agency": "担当がはっきりしない内容です。エスカレーション先をデジタル庁に確認してください",
+}
+ROUTER_MIN_SHARE = 0.6  # fit on the dev split
 
 
 @dataclass(frozen=True)
@@ -64,6 +78,7 @@ def recommend(
     snapshot: IndexSnapshot,
     min_answer_score: float,
     evidence: Evidence,
+    vote: RouteVote | None = None,
 ) -> Decision:
     """Rules are tried in file order (most specific first); the first that matches decides the route."""
     matched = match_rules(rules, masked_inquiry)
@@ -97,6 +112,17 @@ def recommend(
         return Decision(
             Recommendation(action="escalate", destination="ops_vendor", reason=reason, confidence=0.8),
             NOTE_OPS,
+        )
+    if vote is not None and vote.route != "answer" and vote.share >= ROUTER_MIN_SHARE:
+        reason = f"{DESTINATION_REASONS[vote.route]}（類似した問合せ例からの判断）"
+        return Decision(
+            Recommendation(
+                action="escalate",
+                destination=vote.route,
+                reason=reason,
+                confidence=round(0.5 + 0.4 * vote.share, 3),
+            ),
+            DESTINATION_NOTES[vote.route],
         )
     if not hits or strength < min_answer_score:
         reason = "ナレッジに該当する回答が見つかりません。回答を作らず、対応先をデジタル庁に確認してください"

@@ -46,6 +46,7 @@ class RetrievalResult:
     best_dense: float = 0.0  # the highest cosine similarity of any chunk: the main evidence signal
     kana_share: float = 0.0  # share of hiragana in the query (dense similarity runs lower for kana-only text)
     coverage: float = 1.0  # share of the query's kanji/katakana bigrams found in the top hits
+    query_vector: Any = None  # embedding of the whole inquiry (reused by the semantic router)
 
 
 class Retriever(Protocol):
@@ -130,7 +131,13 @@ class HybridRetriever:
             return self._snapshot
 
     def _rank(
-        self, query: str, snap: IndexSnapshot, k: int, where: dict[str, Any] | None, kinds: list[str] | None
+        self,
+        query: str,
+        snap: IndexSnapshot,
+        k: int,
+        where: dict[str, Any] | None,
+        kinds: list[str] | None,
+        vector: Any = None,
     ) -> tuple[list[Hit], float]:
         """Ranked hits and the best dense similarity seen (evidence for the recommendation)."""
         pool = max(k * 4, 30)
@@ -146,7 +153,8 @@ class HybridRetriever:
                     hit.lexical = value
                 hit.score += KIND_WEIGHT.get(chunk.kind, 1.0) / (self._rrf_k + rank + 1)
 
-        dense = self._store.query(self._embedder.embed_query(query), pool, where)
+        vector = self._embedder.embed_query(query) if vector is None else vector
+        dense = self._store.query(vector, pool, where)
         best_dense = dense[0][1] if dense else 0.0
         add("dense", [(snap.by_id[cid], sim) for cid, sim in dense if cid in snap.by_id])
         for list_name, scores in (
@@ -163,7 +171,11 @@ class HybridRetriever:
             add(list_name, ranked)
         best: dict[str, Hit] = {}
         for hit in sorted(fused.values(), key=lambda h: -h.score):
-            best.setdefault(hit.chunk.source_id, hit)  # one chunk per source
+            if hit.chunk.source_id in best:
+                continue  # one chunk per source
+            if hit.chunk.extra.get("alias") and hit.chunk.source_id in snap.by_id:
+                hit.chunk = snap.by_id[hit.chunk.source_id]  # a question alias stands for its entry
+            best[hit.chunk.source_id] = hit
         ranked_hits = sorted(best.values(), key=lambda h: -h.score)
         # Past inquiries repeat the same questions many times: at most two of them in the results.
         out: list[Hit] = []
@@ -185,7 +197,8 @@ class HybridRetriever:
             return RetrievalResult([], [], language)
         where: dict[str, Any] | None = {"kind": {"$in": kinds}} if kinds else None
         clean = nfkc(_PLACEHOLDER.sub(" ", query))
-        hits, best = self._rank(clean, snap, k, where, kinds)
+        vector = self._embedder.embed_query(clean)
+        hits, best = self._rank(clean, snap, k, where, kinds, vector)
         topics = [hits]
         questions = split_questions(clean)
         if len(questions) >= 2:
@@ -200,4 +213,4 @@ class HybridRetriever:
                         seen.add(h.chunk.source_id)
         letters = [c for c in clean if c.isalpha()]
         kana = sum(1 for c in letters if "\u3041" <= c <= "\u309f") / len(letters) if letters else 0.0
-        return RetrievalResult(hits, topics, language, best, kana, content_coverage(clean, hits[:3]))
+        return RetrievalResult(hits, topics, language, best, kana, content_coverage(clean, hits[:3]), vector)

@@ -19,6 +19,7 @@ from app.recommend import Decision, Evidence, recommend
 from app.retrieval import Hit, HybridRetriever, IndexSnapshot
 from app.routing import RoutingRule, load_rules
 from app.schemas import Alert, Citation, Draft, DraftRequest, Recommendation
+from app.semantic_router import SemanticRouter, load_examples
 from app.settings import Settings
 from app.store import KnowledgeStore
 
@@ -60,6 +61,8 @@ class DraftService:
         self.retriever = HybridRetriever(self.store, self.embedder, rrf_k=settings.rrf_k)
         self.rules: list[RoutingRule] = load_rules(settings.knowledge_dir / "routing" / "rules.yaml")
         self.extractive = ExtractiveDrafter(settings.prompts_dir)
+        self.route_examples = load_examples(settings.knowledge_dir / "routing" / "examples.yaml")
+        self._router: tuple[str | None, SemanticRouter] | None = None
 
     @property
     def masker(self) -> Masker:
@@ -75,10 +78,22 @@ class DraftService:
 
         return LLMDrafter(self.settings)
 
+    def router(self) -> SemanticRouter:
+        """Built per index version: the FAQ questions of the active version are the 'answer' neighbours."""
+        snapshot = self.retriever.snapshot()
+        if self._router is None or self._router[0] != snapshot.name:
+            questions = [c.title for c in snapshot.chunks if c.kind == "faq" and not c.extra.get("alias")]
+            router = SemanticRouter(
+                self.route_examples, questions, self.embedder, self.settings.data_dir / "router-cache"
+            )
+            self._router = (snapshot.name, router)
+        return self._router[1]
+
     def warm_up(self) -> None:
         """Load the masker, the embedder and the index before the first request."""
         self.masker.mask("ウォームアップ 090-0000-0000")
         self.retriever.snapshot()
+        self.router()
         self.embedder.embed_query("ウォームアップ")
 
     def ready(self) -> dict[str, bool]:
@@ -112,7 +127,13 @@ class DraftService:
         snapshot = self.retriever.snapshot()
         evidence = Evidence(result.best_dense, result.kana_share, result.coverage)
         decision = recommend(
-            mask.text, result.hits, self.rules, snapshot, self.settings.min_answer_score, evidence
+            mask.text,
+            result.hits,
+            self.rules,
+            snapshot,
+            self.settings.min_answer_score,
+            evidence,
+            self.router().vote(result.query_vector) if result.query_vector is not None else None,
         )
         rec = decision.recommendation
         hits, topics_hits, supplement_hits = _with_route_note(result.hits, result.topics, decision, snapshot)

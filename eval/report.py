@@ -128,10 +128,18 @@ def _png(fig: Any) -> str:
 
 
 def plots(summary: EvalSummary, history_rows: list[dict[str, Any]]) -> dict[str, str]:
+    import logging
+    import warnings
+
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
+    # A Japanese font when the machine has one (make installs IPAexGothic); labels stay readable otherwise.
+    plt.rcParams["font.family"] = ["IPAexGothic", "Noto Sans CJK JP", "DejaVu Sans"]
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", message="Glyph .* missing from font")
 
     out: dict[str, str] = {}
     rows = [h for h in history_rows if h.get("split") == summary.split] + [

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from app.chunks import Chunk
 
+ALIAS_SUFFIX = "~q"
+
 
 @dataclass
 class ReleaseDiff:
@@ -18,12 +20,21 @@ class ReleaseDiff:
     def is_empty(self) -> bool:
         return not (self.added or self.changed or self.removed)
 
+    def entries(self) -> tuple[list[Chunk], list[Chunk], list[tuple[str, str, str]]]:
+        """What a person counts: question aliases follow their FAQ entry and are not listed."""
+        return (
+            [c for c in self.added if not c.extra.get("alias")],
+            [c for c in self.changed if not c.extra.get("alias")],
+            [r for r in self.removed if not r[0].endswith(ALIAS_SUFFIX)],
+        )
+
     def counts(self) -> dict[str, dict[str, int]]:
+        added, changed, removed = self.entries()
         out: dict[str, dict[str, int]] = {}
         for label, kinds in (
-            ("added", [c.kind for c in self.added]),
-            ("changed", [c.kind for c in self.changed]),
-            ("removed", [k for _, k, _ in self.removed]),
+            ("added", [c.kind for c in added]),
+            ("changed", [c.kind for c in changed]),
+            ("removed", [k for _, k, _ in removed]),
         ):
             for kind in kinds:
                 out.setdefault(kind, {"added": 0, "changed": 0, "removed": 0})[label] += 1
@@ -36,10 +47,11 @@ class ReleaseDiff:
         lines += ["| kind | added | changed | removed |", "|---|---|---|---|"]
         for kind, c in sorted(self.counts().items()):
             lines.append(f"| {kind} | {c['added']} | {c['changed']} | {c['removed']} |")
+        added, changed, removed = self.entries()
         for label, items in (
-            ("Added", [(c.id, c.title) for c in self.added]),
-            ("Changed", [(c.id, c.title) for c in self.changed]),
-            ("Removed", [(i, t) for i, _, t in self.removed]),
+            ("Added", [(c.id, c.title) for c in added]),
+            ("Changed", [(c.id, c.title) for c in changed]),
+            ("Removed", [(i, t) for i, _, t in removed]),
         ):
             if items:
                 lines += ["", f"### {label}"]

@@ -100,6 +100,24 @@ def _faq_chunk(rec: dict[str, Any], source: str, release: str) -> Chunk:
     )
 
 
+def question_alias(chunk: Chunk) -> Chunk:
+    """A second vector for the same FAQ entry: the question alone. Retrieval folds it into its entry."""
+    return Chunk(
+        id=f"{chunk.id}~q",
+        kind=chunk.kind,
+        source_id=chunk.source_id,
+        title=chunk.title,
+        body=chunk.body,
+        source=chunk.source,
+        category=chunk.category,
+        release=chunk.release,
+        updated=chunk.updated,
+        url=chunk.url,
+        language=chunk.language,
+        extra={"alias": "question"},
+    )
+
+
 def load_faq(path: Path, source: str, release: str) -> LoadResult:
     records: list[tuple[int, dict[str, Any]]] = []
     issues: list[IngestIssue] = []
@@ -130,7 +148,9 @@ def load_faq(path: Path, source: str, release: str) -> LoadResult:
                 IngestIssue(source, "required field is missing or empty", row=row, field=missing[0])
             )
             continue
-        chunks.append(_faq_chunk(rec, source, release))
+        chunk = _faq_chunk(rec, source, release)
+        chunks.append(chunk)
+        chunks.append(question_alias(chunk))
     if not chunks and not issues:
         raise FileRejected("no FAQ entries in the file")
     return chunks, issues

@@ -13,7 +13,9 @@ FLOORS = Path(__file__).resolve().parent.parent / "eval" / "floors.json"
 
 
 def test_heldout_meets_floors(service: DraftService, tmp_path: Path) -> None:
-    summary = run_eval(service, split="heldout", mode="extractive", out_dir=tmp_path, history=tmp_path / "h.jsonl")
+    summary = run_eval(
+        service, split="heldout", mode="extractive", out_dir=tmp_path, history=tmp_path / "h.jsonl"
+    )
     floors = json.loads(FLOORS.read_text(encoding="utf-8"))["floors"]
     specs = [f"{k}<={v['max']}" if "max" in v else f"{k}={v['min']}" for k, v in floors.items()]
     failed = check_floors(summary.metrics, specs)

@@ -43,9 +43,11 @@ def test_incremental_reindex(small_knowledge: Path, tmp_path: Path) -> None:
         "\n".join([lines[0], json.dumps(rec, ensure_ascii=False), *lines[3:]]) + "\n", encoding="utf-8"
     )
     third, _ = _ingest(small_knowledge, tmp_path / "data", release="2026.12")
-    assert [c.id for c in third.diff.changed] == [rec["id"]]
-    assert [r[0] for r in third.diff.removed] == [removed]
-    assert third.embedded == 1  # only the changed chunk is re-embedded
+    assert [c.id for c in third.diff.entries()[1]] == [rec["id"]]
+    assert [r[0] for r in third.diff.entries()[2]] == [removed]
+    assert (
+        third.embedded == 2
+    )  # only the changed entry (its Q&A vector and its question alias) is re-embedded
     assert store.active_name() != v1
     chunks = {c.id: c for c in store.load_chunks()}
     assert removed not in chunks and chunks[rec["id"]].body.endswith("更新しました。）")
@@ -124,7 +126,7 @@ def test_bad_files_are_reported_and_others_still_ingest(small_knowledge: Path, t
     assert any("manual_no_text.pdf" in m and "no extractable text" in m for m in messages)
     ids = {c.id for c in store.load_chunks()}
     assert "faq-new-001" in ids  # the good file still ingests
-    assert len(ids) == first.chunks + 1  # nothing already indexed is lost
+    assert len(ids) == first.chunks + 2  # nothing already indexed is lost (+ the new entry and its alias)
 
 
 def test_past_inquiries_masked_before_indexing(tmp_path: Path) -> None:

@@ -55,7 +55,9 @@ def test_operator_drafts_and_opens_a_citation(base_url: str) -> None:  # noqa: F
         assert len(page.inner_text("#source")) > 20
         page.fill("#draft", page.input_value("#draft") + "\nよろしくお願いいたします。")
         page.click("#edited")
-        page.wait_for_function("document.querySelector('#feedback-status').textContent.includes('記録しました')")
+        page.wait_for_function(
+            "document.querySelector('#feedback-status').textContent.includes('記録しました')"
+        )
         page.screenshot(path=str(ARTIFACTS / "operator-page-1280.png"), full_page=True)
         page.set_viewport_size({"width": 420, "height": 800})
         page.screenshot(path=str(ARTIFACTS / "operator-page-narrow.png"), full_page=True)

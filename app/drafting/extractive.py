@@ -48,6 +48,17 @@ def select_sentences(body: str, query: str, kind: str, limit: int = MAX_SENTENCE
     return [sentences[i] for i in keep]
 
 
+RUNNER_UP_RATIO = 0.85  # fit on the dev split
+
+
+def close_runner_up(topic: list[Source], lead: Source) -> Source | None:
+    """A second FAQ entry almost as relevant as the first is worth a short 'see also' paragraph."""
+    for source in topic[1:3]:
+        if source.chunk.kind == "faq" and source.chunk.source_id != lead.chunk.source_id:
+            return source if source.score >= RUNNER_UP_RATIO * lead.score else None
+    return None
+
+
 _JA_QUOTE = re.compile(r"「([^「」]{10,200})」")
 _EN_QUOTE = re.compile(r'"([A-Za-z][^"]{10,200})"')
 
@@ -122,6 +133,11 @@ class ExtractiveDrafter:
             if chosen:
                 parts.append(p["intro_one"].format(title=chosen[0].chunk.title.rstrip("？?")))
                 parts.append(self._paragraph(chosen[0], ctx.masked_inquiry, ctx.language, p))
+                runner_up = close_runner_up(ctx.topics[0], chosen[0])
+                if runner_up is not None:
+                    parts.append(p["related"].format(title=runner_up.chunk.title.rstrip("？?")))
+                    parts.append(self._paragraph(runner_up, ctx.masked_inquiry, ctx.language, p, limit=3))
+                    chosen.append(runner_up)
         else:
             parts.append(p["intro_many"].format(count=len(chosen)))
             for source in chosen:
