@@ -180,8 +180,15 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     )
 
 
-@app.command("eval")
+eval_app = typer.Typer(
+    help="Score drafts on the labelled set, or compare two runs.", invoke_without_command=True
+)
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.callback()
 def eval_cmd(
+    ctx: typer.Context,
     split: Annotated[str, typer.Option(help="dev | heldout")] = "heldout",
     mode: Annotated[str, typer.Option(help="extractive | llm")] = "extractive",
     fail_under: Annotated[
@@ -191,6 +198,8 @@ def eval_cmd(
     limit: Annotated[int, typer.Option(help="Only the first N cases (0 = all)")] = 0,
 ) -> None:
     """Score drafts on the labelled set; write report.md/html, results.jsonl; append eval/history.jsonl."""
+    if ctx.invoked_subcommand is not None:
+        return
     from eval.harness import check_floors, run_eval
 
     service = _service()
@@ -203,6 +212,18 @@ def eval_cmd(
         typer.echo(f"FAIL {line}", err=True)
     if failed:
         raise typer.Exit(1)
+
+
+@eval_app.command("compare")
+def eval_compare(run_a: Path, run_b: Path) -> None:
+    """What improved and what regressed between two report directories, case by case."""
+    from eval.compare import compare
+
+    try:
+        typer.echo(compare(run_a, run_b))
+    except FileNotFoundError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
 
 
 def main() -> None:

@@ -116,8 +116,10 @@ def recommend(
             Recommendation(action="escalate", destination="ops_vendor", reason=reason, confidence=0.8),
             NOTE_OPS,
         )
-    if vote is not None and vote.route != "answer" and (
-        vote.share >= ROUTER_MIN_SHARE or vote.best_escalation - vote.best_answer >= ROUTER_MIN_MARGIN
+    if (
+        vote is not None
+        and vote.route != "answer"
+        and (vote.share >= ROUTER_MIN_SHARE or vote.best_escalation - vote.best_answer >= ROUTER_MIN_MARGIN)
     ):
         reason = f"{DESTINATION_REASONS[vote.route]}（類似した問合せ例からの判断）"
         return Decision(

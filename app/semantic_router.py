@@ -31,18 +31,18 @@ class RouteVote:
     best_answer: float  # highest similarity to an answerable example or FAQ question
 
 
-def load_examples(path: Path) -> list[tuple[str, str]]:
-    if not path.exists():
-        return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    out = []
-    for i, ex in enumerate(data.get("examples", []), start=1):
-        text, route = str(ex.get("text", "")).strip(), ex.get("route")
-        if not text or route not in ROUTES:
-            raise RouterExamplesError(
-                f"{path} example {i}: needs 'text' and a 'route' in {ROUTES} (got {route!r})"
-            )
-        out.append((text, str(route)))
+def load_examples(routing_dir: Path) -> list[tuple[str, str]]:
+    """Every examples*.yaml in the routing folder (knowledge managers may add files per release)."""
+    out: list[tuple[str, str]] = []
+    for path in sorted(routing_dir.glob("examples*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for i, ex in enumerate(data.get("examples", []), start=1):
+            text, route = str(ex.get("text", "")).strip(), ex.get("route")
+            if not text or route not in ROUTES:
+                raise RouterExamplesError(
+                    f"{path} example {i}: needs 'text' and a 'route' in {ROUTES} (got {route!r})"
+                )
+            out.append((text, str(route)))
     return out
 
 

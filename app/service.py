@@ -61,7 +61,7 @@ class DraftService:
         self.retriever = HybridRetriever(self.store, self.embedder, rrf_k=settings.rrf_k)
         self.rules: list[RoutingRule] = load_rules(settings.knowledge_dir / "routing" / "rules.yaml")
         self.extractive = ExtractiveDrafter(settings.prompts_dir)
-        self.route_examples = load_examples(settings.knowledge_dir / "routing" / "examples.yaml")
+        self.route_examples = load_examples(settings.knowledge_dir / "routing")
         self._router: tuple[str | None, SemanticRouter] | None = None
 
     @property

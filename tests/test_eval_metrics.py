@@ -66,3 +66,28 @@ def test_floors() -> None:
     assert check_floors(metrics, ["single_resolution=0.4", "pii_leaks<=0"]) == []
     assert check_floors(metrics, ["single_resolution=0.9"]) == ["single_resolution = 0.5000 < 0.9"]
     assert check_floors(metrics, ["nope=1"]) == ["unknown metric 'nope'"]
+
+
+def test_compare_runs(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from eval.compare import compare
+
+    def run(name: str, correct: bool, kf: float) -> None:
+        d = tmp_path / name
+        d.mkdir()
+        row = {
+            "id": "ev-1",
+            "correct": correct,
+            "predicted": "answer",
+            "expected": "answer",
+            "problems": [],
+            "scores": {"decision_correct": 1.0, "key_facts": kf, "hit_at_1": 1.0, "hit_at_5": 1.0},
+        }
+        (d / "results.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+        (d / "metrics.json").write_text(json.dumps({"key_fact_coverage": kf}), encoding="utf-8")
+
+    run("a", False, 0.5)
+    run("b", True, 1.0)
+    text = compare(tmp_path / "a", tmp_path / "b")
+    assert "## Improved (1)" in text and "## Regressed (0)" in text and "+0.500" in text

@@ -1,0 +1,141 @@
+"""Load: N concurrent clients posting extractive drafts for S seconds to a real server on loopback, then the
+same again while a re-index runs. Reports p50/p95 latency and errors.
+
+    python bench/load.py [--clients 8] [--seconds 60]
+
+Starts `draftdesk serve` itself on a free port over a temporary copy of the knowledge and index.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from eval.dataset import load_split
+from eval.metrics import percentile
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def hammer(url: str, inquiries: list[str], clients: int, seconds: float) -> tuple[list[float], int, int]:
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def worker(seed: int) -> None:
+        nonlocal errors
+        rng = random.Random(seed)
+        with httpx.Client(timeout=30) as client:
+            while time.monotonic() < stop:
+                t = time.perf_counter()
+                try:
+                    ok = (
+                        client.post(f"{url}/v1/drafts", json={"inquiry": rng.choice(inquiries)}).status_code
+                        == 200
+                    )
+                except httpx.HTTPError:
+                    ok = False
+                with lock:
+                    latencies.append((time.perf_counter() - t) * 1000)
+                    errors += not ok
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return latencies, errors, len(latencies)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=60)
+    args = parser.parse_args()
+    inquiries = [c.inquiry for c in load_split("heldout")]
+    with tempfile.TemporaryDirectory() as tmp:
+        knowledge = Path(tmp) / "knowledge"
+        shutil.copytree(ROOT / "knowledge", knowledge, ignore=shutil.ignore_patterns("tools"))
+        env = {
+            **os.environ,
+            "DRAFTDESK_DATA_DIR": str(Path(tmp) / "data"),
+            "DRAFTDESK_KNOWLEDGE_DIR": str(knowledge),
+            "DRAFTDESK_RATE_LIMIT_PER_MINUTE": "1000000",
+            "DRAFTDESK_EMBEDDING_THREADS": "1",
+        }
+        draftdesk = [sys.executable, "-m", "app.cli"]
+        subprocess.run(
+            [*draftdesk, "ingest", str(knowledge), "--release", "load.1"],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        port = _port()
+        server = subprocess.Popen(
+            [*draftdesk, "serve", "--port", str(port)],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.time() + 180
+            while time.time() < deadline:
+                try:
+                    if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                time.sleep(1)
+            hammer(url, inquiries, 2, 5)  # warm-up
+            lat, err, n = hammer(url, inquiries, args.clients, args.seconds)
+            print(
+                f"{args.clients} clients x {args.seconds:.0f}s: {n} drafts, {err} errors, "
+                f"p50 {percentile(lat, 0.5):.0f} ms, p95 {percentile(lat, 0.95):.0f} ms, {n / args.seconds:.1f} drafts/s"
+            )
+            for f in sorted((knowledge / "faq").glob("*.jsonl"))[:4]:  # a release that changes four FAQ files
+                lines = f.read_text(encoding="utf-8").splitlines()
+                out = []
+                for line in lines:
+                    rec = json.loads(line)
+                    if "answer" in rec:
+                        rec["answer"] += "（負荷試験用の変更）"
+                    out.append(json.dumps(rec, ensure_ascii=False))
+                f.write_text("\n".join(out) + "\n", encoding="utf-8")
+            job = httpx.post(f"{url}/v1/admin/reindex", json={"release": "load.2"}, timeout=10).json()
+            lat, err, n = hammer(url, inquiries, args.clients, args.seconds)
+            state = httpx.get(f"{url}/v1/admin/releases", timeout=10).json()["jobs"][0]
+            print(
+                f"during re-index {job['id']} ({state['state']} at the end): {n} drafts, {err} errors, "
+                f"p50 {percentile(lat, 0.5):.0f} ms, p95 {percentile(lat, 0.95):.0f} ms"
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

