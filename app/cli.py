@@ -180,6 +180,62 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     )
 
 
+@app.command()
+def purge(
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Really delete (default: dry run, counts only)")
+    ] = False,
+    days: Annotated[
+        int | None, typer.Option(help="Retention in days (default: DRAFTDESK_RETENTION_DAYS)")
+    ] = None,
+) -> None:
+    """Delete stored drafts, feedback and audit events older than the retention period (dry run first)."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.storage import SQLiteRecords
+
+    settings = get_settings()
+    keep = days if days is not None else settings.retention_days
+    cutoff = (datetime.now(UTC) - timedelta(days=keep)).isoformat(timespec="milliseconds")
+    records = SQLiteRecords(settings.resolved_database_path())
+    counts = records.purge_before(cutoff, dry_run=not apply)
+    records.audit("cli", "admin", "purge.apply" if apply else "purge.dry_run", cutoff, json.dumps(counts))
+    verb = "deleted" if apply else "would delete (dry run; add --apply)"
+    typer.echo(
+        f"records older than {keep} days (before {cutoff}): {verb} "
+        + ", ".join(f"{k} {v}" for k, v in counts.items())
+    )
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Argument(help="Folder for the backup (JSONL per table + one XLSX)")],
+) -> None:
+    """Write everything stored (all masked) to a readable backup: JSONL per table and one workbook."""
+    from openpyxl import Workbook
+
+    from app.storage import SQLiteRecords
+
+    settings = get_settings()
+    records = SQLiteRecords(settings.resolved_database_path())
+    tables = records.export_all()
+    out.mkdir(parents=True, exist_ok=True)
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in tables.items():
+        with (out / f"{name}.jsonl").open("w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        ws = wb.create_sheet(name)
+        if rows:
+            ws.append(list(rows[0].keys()))
+            for row in rows:
+                ws.append([str(v) if v is not None else "" for v in row.values()])
+    wb.save(out / "draftdesk-export.xlsx")
+    records.audit("cli", "admin", "export", str(out), json.dumps({k: len(v) for k, v in tables.items()}))
+    typer.echo(f"exported {', '.join(f'{k} {len(v)}' for k, v in tables.items())} to {out}")
+
+
 eval_app = typer.Typer(
     help="Score drafts on the labelled set, or compare two runs.", invoke_without_command=True
 )

@@ -35,9 +35,10 @@ DESTINATION_REASONS = {
     "ministry": "他省庁が所管する制度・システムに関する内容です。関係省庁へ確認してください",
     "ask_agency": "担当がはっきりしない内容です。エスカレーション先をデジタル庁に確認してください",
 }
-# Fit on the dev split: escalation inquiries there win their neighbourhood with a share ≥ 0.85 and a margin
-# ≥ 0.033 over the closest answerable example; answerable ones stay below 0.66 and 0.02.
-ROUTER_MIN_SHARE = 0.7
+# Fit on the dev split (with both example files): escalations there that no rule catches win their
+# neighbourhood with a share ≥ 0.67 or a margin ≥ 0.02 over the closest answerable example; answerable
+# inquiries stay at or below a share of 0.65 and a margin of 0.019.
+ROUTER_MIN_SHARE = 0.66
 ROUTER_MIN_MARGIN = 0.02
 
 

@@ -10,12 +10,13 @@ import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from app.alerts import FailureDetector, send_webhook
 from app.drafting.base import DraftContext, Drafter, DraftOutput, Source
 from app.drafting.citations import MARKER, check_citations
 from app.drafting.extractive import ExtractiveDrafter, answer_text
 from app.embeddings import Embedder, build_embedder
 from app.masking import Masker, MaskingError, MaskResult, build_masker, scrub_structured
-from app.recommend import Decision, Evidence, recommend
+from app.recommend import NOTE_OPS, Decision, Evidence, recommend
 from app.retrieval import Hit, HybridRetriever, IndexSnapshot
 from app.routing import RoutingRule, load_rules
 from app.schemas import Alert, Citation, Draft, DraftRequest, Recommendation
@@ -62,6 +63,9 @@ class DraftService:
         self.rules: list[RoutingRule] = load_rules(settings.knowledge_dir / "routing" / "rules.yaml")
         self.extractive = ExtractiveDrafter(settings.prompts_dir)
         self.route_examples = load_examples(settings.knowledge_dir / "routing")
+        self.detector = FailureDetector(
+            settings.alert_threshold, settings.alert_window_minutes * 60, settings.alert_similarity
+        )
         self._router: tuple[str | None, SemanticRouter] | None = None
 
     @property
@@ -135,12 +139,23 @@ class DraftService:
             evidence,
             self.router().vote(result.query_vector) if result.query_vector is not None else None,
         )
+        draft_id = f"d_{uuid.uuid4().hex[:16]}"
+        alerts: list[Alert] = []
+        failure = self.detector.observe(time.time(), draft_id, mask.text, result.query_vector)
+        if failure is not None:  # several reports of the same error: a suspected failure outranks everything
+            alerts.append(Alert(kind="suspected_failure", severity="critical", message=failure.message()))
+            reason = f"障害の疑い（{failure.key} の問合せが{len(failure.draft_ids)}件）。運用保守事業者へエスカレーションしてください"
+            decision = Decision(
+                Recommendation(action="escalate", destination="ops_vendor", confidence=0.95, reason=reason),
+                NOTE_OPS,
+            )
+            if failure.webhook_state == "new":
+                send_webhook(failure, self.settings.alert_webhook_url)
         rec = decision.recommendation
         hits, topics_hits, supplement_hits = _with_route_note(result.hits, result.topics, decision, snapshot)
         sources, topics = _number_sources(hits, topics_hits)
         supplements = [s for s in sources if s.chunk.id in {h.chunk.id for h in supplement_hits}]
         ctx = DraftContext(mask.text, result.language, topics, sources, rec, supplements)
-        alerts: list[Alert] = []
         if _INJECTION.search(mask.text):
             alerts.append(
                 Alert(
@@ -170,7 +185,7 @@ class DraftService:
         text = self._scrub(text, mask)
         timings["draft"] = _ms(t)
         draft = Draft(
-            id=f"d_{uuid.uuid4().hex[:16]}",
+            id=draft_id,
             masked_inquiry=mask.text,
             draft=text,
             language="en" if result.language == "en" else "ja",

@@ -50,6 +50,16 @@ class Settings(BaseSettings):
     rrf_k: int = 60
     min_answer_score: float = Field(0.5, description="Below this evidence the recommendation is to escalate")
 
+    retention_days: int = Field(
+        730, description="Stored drafts, feedback and audit older than this are purged"
+    )
+    alert_threshold: int = Field(
+        3, description="Inquiries on the same error within the window that raise an alert"
+    )
+    alert_window_minutes: float = 30.0
+    alert_similarity: float = Field(0.95, description="Cosine above which two failure reports are 'the same'")
+    alert_webhook_url: str | None = Field(None, description="Slack-compatible webhook for failure alerts")
+
     api_keys: dict[str, str] = Field(
         default_factory=dict,
         description='JSON map of sha256(key) -> role, e.g. {"<sha256>": "operator"}; empty = open (local only)',

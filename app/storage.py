@@ -60,6 +60,8 @@ class Records(Protocol):
     def drafts_between(self, start: str, end: str) -> list[dict[str, Any]]: ...
     def feedback_between(self, start: str, end: str) -> list[dict[str, Any]]: ...
     def audit_events(self, limit: int = 100) -> list[dict[str, Any]]: ...
+    def purge_before(self, cutoff: str, dry_run: bool) -> dict[str, int]: ...
+    def export_all(self) -> dict[str, list[dict[str, Any]]]: ...
 
 
 def normalized_edit_distance(a: str, b: str) -> float:
@@ -149,3 +151,32 @@ class SQLiteRecords:
         with self._conn() as c:
             rows = c.execute("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
         return [dict(r) for r in rows]
+
+    def purge_before(self, cutoff: str, dry_run: bool) -> dict[str, int]:
+        """Delete records older than `cutoff` (ISO time); feedback goes with its draft. Dry run only counts."""
+        with self._conn() as c:
+            counts = {
+                "drafts": c.execute("SELECT COUNT(*) FROM drafts WHERE created_at < ?", (cutoff,)).fetchone()[0],
+                "feedback": c.execute(
+                    "SELECT COUNT(*) FROM feedback WHERE created_at < ? OR draft_id IN "
+                    "(SELECT id FROM drafts WHERE created_at < ?)", (cutoff, cutoff)).fetchone()[0],
+                "audit": c.execute("SELECT COUNT(*) FROM audit WHERE at < ?", (cutoff,)).fetchone()[0],
+            }  # fmt: skip
+            if not dry_run:
+                c.execute("BEGIN")
+                c.execute(
+                    "DELETE FROM feedback WHERE created_at < ? OR draft_id IN "
+                    "(SELECT id FROM drafts WHERE created_at < ?)",
+                    (cutoff, cutoff),
+                )
+                c.execute("DELETE FROM drafts WHERE created_at < ?", (cutoff,))
+                c.execute("DELETE FROM audit WHERE at < ?", (cutoff,))
+                c.execute("COMMIT")
+        return counts
+
+    def export_all(self) -> dict[str, list[dict[str, Any]]]:
+        with self._conn() as c:
+            return {
+                table: [dict(r) for r in c.execute(f"SELECT * FROM {table} ORDER BY rowid")]
+                for table in ("drafts", "feedback", "audit")
+            }

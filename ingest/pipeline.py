@@ -6,6 +6,7 @@ embedded. A run with no change builds nothing. The switch happens only after the
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -85,26 +86,52 @@ def _source_name(path: Path, root: Path, knowledge_dir: Path) -> str:
     return path.name
 
 
+FileManifest = dict[
+    str, dict[str, Any]
+]  # source -> {"hash": sha256 of the file, "ids": chunk ids it produced}
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def load_all(
-    root: Path, settings: Settings, release: str, masker: Masker | None
-) -> tuple[list[Chunk], list[IngestIssue], set[str], int]:
-    """Returns chunks, issues, the source names that loaded (so removal stays in scope), and the file count."""
+    root: Path,
+    settings: Settings,
+    release: str,
+    masker: Masker | None,
+    previous: FileManifest | None = None,
+    old_rows: dict[str, dict[str, Any]] | None = None,
+) -> tuple[list[Chunk], list[IngestIssue], set[str], int, FileManifest]:
+    """Returns chunks, issues, the source names that loaded (so removal stays in scope), the file count and the
+    new manifest. A file whose bytes are unchanged since the active version is not parsed (nor masked) again:
+    its chunks come back from the index as they were stored."""
     chunks: list[Chunk] = []
     issues: list[IngestIssue] = []
     loaded_sources: set[str] = set()
     by_id: dict[str, Chunk] = {}
+    manifest: FileManifest = {}
+    previous, old_rows = previous or {}, old_rows or {}
     files = discover(root)
     if not files:
         issues.append(IngestIssue(str(root), "no knowledge files found", fatal_for_file=True))
     for path in files:
         source = _source_name(path, root, settings.knowledge_dir)
-        try:
-            file_chunks, file_issues = load_file(path, source, release, masker)
-        except FileRejected as exc:
-            issues.append(IngestIssue(source, str(exc), row=exc.row, field=exc.field, fatal_for_file=True))
-            continue
-        issues.extend(file_issues)
+        digest = _file_hash(path)
+        before = previous.get(source)
+        if before and before["hash"] == digest and all(cid in old_rows for cid in before["ids"]):
+            file_chunks = [Chunk.from_metadata(cid, old_rows[cid]) for cid in before["ids"]]
+        else:
+            try:
+                file_chunks, file_issues = load_file(path, source, release, masker)
+            except FileRejected as exc:
+                issues.append(
+                    IngestIssue(source, str(exc), row=exc.row, field=exc.field, fatal_for_file=True)
+                )
+                continue
+            issues.extend(file_issues)
         loaded_sources.add(source)
+        own: list[str] = []
         for chunk in file_chunks:
             twin = by_id.get(chunk.id)
             if twin is not None:
@@ -115,7 +142,28 @@ def load_all(
                 continue  # the same record exported twice (xlsx and csv) is indexed once
             by_id[chunk.id] = chunk
             chunks.append(chunk)
-    return chunks, issues, loaded_sources, len(files)
+            own.append(chunk.id)
+        manifest[source] = {"hash": digest, "ids": own}
+    return chunks, issues, loaded_sources, len(files), manifest
+
+
+def _manifest_path(data_dir: Path, collection: str) -> Path:
+    return data_dir / "manifests" / f"{collection}.json"
+
+
+def _read_manifest(data_dir: Path, collection: str | None) -> FileManifest:
+    path = _manifest_path(data_dir, collection) if collection else None
+    if path is None or not path.exists():
+        return {}
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _write_manifest(data_dir: Path, collection: str, manifest: FileManifest) -> None:
+    path = _manifest_path(data_dir, collection)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
 
 
 def _in_scope(
@@ -148,8 +196,6 @@ def run_ingest(
     started = time.perf_counter()
     report = IngestReport(release=release, dry_run=dry_run)
     with writer_lock(settings.data_dir):
-        chunks, issues, loaded_sources, nfiles = load_all(root, settings, release, masker)
-        report.files, report.chunks, report.issues = nfiles, len(chunks), issues
         active_name = None if rebuild else store.active_name()
         old_rows: dict[str, dict[str, Any]] = {}
         old_embeddings: dict[str, Any] = {}
@@ -158,6 +204,11 @@ def run_ingest(
             for row in store.iter_all(active, include_embeddings=True):
                 old_rows[row["id"]] = row["metadata"]
                 old_embeddings[row["id"]] = row["embedding"]
+        previous = _read_manifest(settings.data_dir, active_name)
+        chunks, issues, loaded_sources, nfiles, manifest = load_all(
+            root, settings, release, masker, previous, old_rows
+        )
+        report.files, report.chunks, report.issues = nfiles, len(chunks), issues
         root_source = _source_name(root, root, settings.knowledge_dir) if root.is_dir() else ""
         if root.is_dir() and root.resolve() == settings.knowledge_dir.resolve():
             root_source = ""
@@ -200,6 +251,10 @@ def run_ingest(
         except BaseException:
             store.drop(name)  # an incomplete version is never switched to
             raise
+        # the manifest covers every file the new version holds: this run's files and those carried over
+        _write_manifest(
+            settings.data_dir, name, {**{k: v for k, v in previous.items() if k not in manifest}, **manifest}
+        )
         store.set_active(name, release)
         report.collection, report.switched = name, True
         for old in store.version_names()[:-KEEP_VERSIONS]:

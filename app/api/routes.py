@@ -153,6 +153,12 @@ def list_releases(
     }
 
 
+@router.get("/alerts", summary="Open failure alerts with their (masked) inquiries")
+def list_alerts(service: Service, caller: Caller) -> list[dict[str, Any]]:
+    require(caller, "operator", "knowledge_manager", "qa")
+    return [a.describe() for a in service.detector.open_alerts()]
+
+
 @router.get("/admin/audit", summary="Recent audit events")
 def audit_events(caller: Caller, records: Store, limit: int = 100) -> list[dict[str, Any]]:
     require(caller, "knowledge_manager", "qa")

@@ -21,7 +21,7 @@ _CUES: tuple[re.Pattern[str], ...] = (
         r"(?=$|[\s、。,.(（]|です|さん|様)"
     ),
     re.compile(rf"(?:^|(?<=[。\n]))\s*({_NAME_RUN})(?:です|でございます)[。、!！]"),
-    re.compile(r"[一-龥々]{2,6}\s?[（(]([ァ-ヴー・ ]{2,16}|[A-Za-z][A-Za-z .\-]{2,30})[）)]"),
+    re.compile(r"[一-龥々ァ-ヴー・]{2,12}\s?[（(]([ァ-ヴー・ ]{2,16}|[A-Za-z][A-Za-z .\-]{2,30})[）)]"),
     re.compile(
         r"(?:[Mm]y name is|I am|I'm|[Nn]ame\s*:|NAME\s*:)\s*([A-Z][A-Za-z]+(?:[ \-][A-Z][A-Za-z]+){1,3})"
     ),
@@ -56,6 +56,8 @@ def plausible_name(value: str) -> bool:
         return False
     if any(w in value for w in ("マイナ", "カード", "アプリ", "ポータル")):
         return False
+    if re.search(r"[A-Za-z]", value) and re.search(r"[一-龥々ぁ-んァ-ヴ]", value):
+        return False  # 「ブラウザはChrome」: mixed scripts are phrases
     if _KANJI.search(value) and _HIRAGANA.search(value):
         return False  # 「登録したい」「来年から海外赴任の予定」: phrases, not names
     if _HIRAGANA.search(value) and _VERB_TAIL.search(compact):
@@ -104,8 +106,8 @@ def _sudachi_names(text: str) -> Iterable[Finding]:
 
 def _common_noun_phrase(value: str) -> bool:
     """弁護士, 担当者, 会社員: words Sudachi knows as common nouns are not names."""
-    if _HIRAGANA.search(value) or value.isascii():
-        return False
+    if not _KANJI.search(value) or _HIRAGANA.search(value) or re.search(r"[ァ-ヴA-Za-z]", value):
+        return False  # only kanji-only candidates: kana and romaji names are not dictionary nouns
     morphemes = list(_tokenizer().tokenize(value))
     return bool(morphemes) and all(
         m.part_of_speech()[0] == "名詞" and m.part_of_speech()[1] == "普通名詞" and not m.is_oov()
