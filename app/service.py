@@ -7,6 +7,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -14,6 +15,7 @@ from app.alerts import FailureDetector, send_webhook
 from app.drafting.base import DraftContext, Drafter, DraftOutput, Source
 from app.drafting.citations import MARKER, check_citations
 from app.drafting.extractive import ExtractiveDrafter, answer_text
+from app.drafting.llm import LLMDrafter
 from app.embeddings import Embedder, build_embedder
 from app.masking import Masker, MaskingError, MaskResult, build_masker, scrub_structured
 from app.recommend import NOTE_OPS, Decision, Evidence, recommend
@@ -78,8 +80,6 @@ class DraftService:
     def llm(self) -> Drafter | None:
         if not self.settings.llm_configured():
             return None
-        from app.drafting.llm import LLMDrafter
-
         return LLMDrafter(self.settings)
 
     def router(self) -> SemanticRouter:
@@ -115,7 +115,10 @@ class DraftService:
     def draft(self, request: DraftRequest, mode: str | None = None) -> Draft:
         return self.trace(request, mode).draft
 
-    def trace(self, request: DraftRequest, mode: str | None = None) -> DraftTrace:
+    def trace(
+        self, request: DraftRequest, mode: str | None = None, on_delta: Callable[[str], None] | None = None
+    ) -> DraftTrace:
+        """The whole pipeline; `on_delta` receives the LLM's text as it streams (llm mode only)."""
         self._validate(request)
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
@@ -164,7 +167,7 @@ class DraftService:
                     message="問合せに指示文のような記述があります。通常の問合せとして扱いました",
                 )
             )
-        output = self._run_drafter(ctx, mode or self.settings.draft_mode, alerts)
+        output = self._run_drafter(ctx, mode or self.settings.draft_mode, alerts, on_delta)
         rec = output.recommendation or rec
         check = check_citations(output.text, {s.number for s in sources})
         if check.invalid:
@@ -211,7 +214,9 @@ class DraftService:
             mask,
         )
 
-    def _run_drafter(self, ctx: DraftContext, mode: str, alerts: list[Alert]) -> DraftOutput:
+    def _run_drafter(
+        self, ctx: DraftContext, mode: str, alerts: list[Alert], on_delta: Callable[[str], None] | None = None
+    ) -> DraftOutput:
         if mode == "llm":
             if self.llm is None:
                 alerts.append(
@@ -223,6 +228,8 @@ class DraftService:
                 )
             else:
                 try:
+                    if on_delta is not None and isinstance(self.llm, LLMDrafter):
+                        return self.llm.stream_draft(ctx, on_delta)
                     return self.llm.draft(ctx)
                 except Exception as exc:  # any endpoint failure falls back; the operator is told
                     log.warning("llm draft failed, falling back to extractive: %s", type(exc).__name__)

@@ -28,6 +28,9 @@ class ChatServer:
                 server.requests.append(body)
                 status, content, delay = server.replies.pop(0) if server.replies else (200, "{}", 0.0)
                 time.sleep(delay)
+                if status == 200 and body.get("stream"):
+                    self._stream(content, body.get("model", "test"))
+                    return
                 if status != 200:
                     payload = json.dumps({"error": {"message": content, "type": "server_error"}}).encode()
                 else:
@@ -46,6 +49,32 @@ class ChatServer:
                     self.wfile.write(payload)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (the timeout test): expected
+
+            def _stream(self, content: str, model: str) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+                for i in range(0, len(content), 8):
+                    chunk = {
+                        "id": "chatcmpl-test",
+                        "object": "chat.completion.chunk",
+                        "created": int(time.time()),
+                        "model": model,
+                        "choices": [
+                            {"index": 0, "delta": {"content": content[i : i + 8]}, "finish_reason": None}
+                        ],
+                    }
+                    self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
+                    self.wfile.flush()
+                end = {
+                    "id": "chatcmpl-test",
+                    "object": "chat.completion.chunk",
+                    "created": int(time.time()),
+                    "model": model,
+                    "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                }
+                self.wfile.write(f"data: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode())
+                self.wfile.flush()
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"

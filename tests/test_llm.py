@@ -74,3 +74,27 @@ def test_llm_can_turn_an_answer_into_an_escalation(indexed_settings: Settings) -
             DraftRequest(inquiry="公金受取口座の登録方法を教えてください")
         )
     assert d.recommendation.action == "escalate" and d.recommendation.destination == "agency"
+
+
+def test_streaming_draft_over_server_sent_events(indexed_settings: Settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from app.api.main import create_app
+
+    with chat_server() as server:
+        text = "お問い合わせありがとうございます。ロックの解除は市区町村の窓口で行えます。[1] よろしくお願いいたします。"
+        server.replies.append((200, text, 0.0))
+        svc = _service(indexed_settings, server.url)
+        app = create_app(svc.settings.model_copy(update={"database_path": tmp_path / "r.db"}), service=svc)
+        with (
+            TestClient(app) as client,
+            client.stream("POST", "/v1/drafts/stream", json={"inquiry": INQUIRY}) as r,
+        ):
+            body = "".join(r.iter_text())
+        sent = server.all_text()
+    assert r.headers["content-type"].startswith("text/event-stream")
+    deltas = [json.loads(line[6:])["text"] for line in body.splitlines() if line.startswith('data: {"text"')]
+    assert len(deltas) > 3 and "".join(deltas) == text
+    final = json.loads(body.split("event: draft\ndata: ", 1)[1].split("\n", 1)[0])
+    assert final["mode"] == "llm" and "[1]" in final["draft"] and final["citations"]
+    assert "山田太郎" not in sent and '"stream": true' in sent

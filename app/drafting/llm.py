@@ -3,6 +3,7 @@ output, timeouts and retries. The inquiry goes in as data inside <inquiry> tags,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -60,6 +61,7 @@ class LLMDrafter:
         self._model = build_chat_model(settings)
         self._system = _strip_header(load_text(settings.prompts_dir, "draft_system.v1.md"))
         self._user = _strip_header(load_text(settings.prompts_dir, "draft_user.v1.md"))
+        self._stream_system = _strip_header(load_text(settings.prompts_dir, "draft_stream_system.v1.md"))
 
     def messages(self, ctx: DraftContext) -> list[tuple[str, str]]:
         rec = ctx.recommendation
@@ -83,8 +85,16 @@ class LLMDrafter:
             )
         return DraftOutput(text=result.draft.strip(), mode=self.mode, recommendation=rec)
 
-    def stream(self, ctx: DraftContext) -> Any:
-        """Token stream for the page (plain text deltas); the final draft still goes through validation."""
-        for chunk in self._model.stream(self.messages(ctx)):
+    def stream_draft(self, ctx: DraftContext, on_delta: Callable[[str], None]) -> DraftOutput:
+        """Plain-text streaming for the page: each delta goes to `on_delta` as it arrives; the whole text then
+        goes through the same citation check and scrubbing as any draft."""
+        messages = [("system", self._stream_system), self.messages(ctx)[1]]
+        parts: list[str] = []
+        for chunk in self._model.stream(messages):
             if chunk.content:
-                yield str(chunk.content)
+                parts.append(str(chunk.content))
+                on_delta(str(chunk.content))
+        text = "".join(parts).strip()
+        if not text:
+            raise LLMUnavailableError("the LLM streamed an empty draft")
+        return DraftOutput(text=text, mode=self.mode)

@@ -19,6 +19,39 @@ async function api(path, options = {}) {
   return body;
 }
 
+// POST /v1/drafts/stream: server-sent events — "delta" text while an LLM writes, then the final "draft".
+async function streamDraft(payload) {
+  const headers = { "Content-Type": "application/json" };
+  if (apiKey()) headers["X-API-Key"] = apiKey();
+  const res = await fetch("/v1/drafts/stream", { method: "POST", headers, body: JSON.stringify(payload) });
+  if (!res.ok) {
+    let detail = res.statusText;
+    try { const b = await res.json(); detail = typeof b.detail === "string" ? b.detail : JSON.stringify(b.detail); } catch (e) { /* keep */ }
+    throw new Error(`${res.status}: ${detail}`);
+  }
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "", streamed = "";
+  $("draft").value = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let cut;
+    while ((cut = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, cut); buffer = buffer.slice(cut + 2);
+      const event = (block.match(/^event: (.*)$/m) || [])[1];
+      const data = (block.match(/^data: (.*)$/m) || [])[1];
+      if (!event || data === undefined) continue;
+      const parsed = JSON.parse(data);
+      if (event === "delta") { streamed += parsed.text; $("draft").value = streamed; }
+      else if (event === "draft") return parsed;
+      else if (event === "error") throw new Error(parsed.detail);
+    }
+  }
+  throw new Error("the stream ended without a draft");
+}
+
 function renderMasked(text) {
   const box = $("masked");
   box.textContent = "";
@@ -88,7 +121,7 @@ async function submit(ev) {
   $("feedback-status").textContent = "";
   $("submit").disabled = true;
   try {
-    const d = await api("/v1/drafts", { method: "POST", body: JSON.stringify({ inquiry: $("inquiry").value, channel: $("channel").value }) });
+    const d = await streamDraft({ inquiry: $("inquiry").value, channel: $("channel").value });
     current = d;
     renderMasked(d.masked_inquiry);
     renderRecommendation(d.recommendation);
