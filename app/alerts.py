@@ -63,6 +63,14 @@ class FailureAlert:
         )
 
 
+# Strong failure symptoms that people describe in many words but that how-to questions rarely have.
+SYMPTOMS = {
+    "blank_screen": re.compile(r"真っ白|まっしろ|白い画面|白紙の画面|画面が白"),
+    "unreachable": re.compile(
+        r"つながらな|繋がらな|アクセスでき(な|ませ)|サイトが開かな|ページが開かな|サーバー?(が|に)"
+    ),
+    "endless_loading": re.compile(r"読み込み(中)?(のまま|が終わらな)|くるくる|ぐるぐる|ずっと読み込"),
+}
 _ON_SCREEN = re.compile(r"表示|出て|出ま|出る|出た|画面|になる|になり|のまま|から進")
 _ERROR_VOCABULARY = re.compile(
     r"エラー|できません|失敗|混み合|しばらく|時間をおいて|問題が発生|異常|継続でき|ご利用いただけ"
@@ -81,6 +89,7 @@ def signatures(masked_text: str) -> list[tuple[str, str]]:
     if not FAILURE_WORDS.search(text) and not ERROR_CODE.search(text) and not quoted:
         return []
     out = [("error_code", f"code:{c.upper()}") for c in ERROR_CODE.findall(text) if not _NOT_CODES.match(c)]
+    out += [("symptom", f"symptom:{name}") for name, pattern in SYMPTOMS.items() if pattern.search(text)]
     for m in quoted:
         words = re.sub(r"\s+", "", m.group(1))
         if not re.search(r"<[A-Z_]+_\d+>", words):

@@ -5,8 +5,8 @@ separate ranked lists for reciprocal rank fusion (mixing them dilutes both)."""
 from __future__ import annotations
 
 import math
+import threading
 from collections import Counter
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -18,11 +18,17 @@ K1 = 1.2
 B = 0.75
 
 
-@lru_cache(maxsize=1)
-def _sudachi() -> Any:
-    from sudachipy import dictionary
+_LOCAL = threading.local()
 
-    return dictionary.Dictionary(dict="core").create()
+
+def _sudachi() -> Any:
+    """One Sudachi tokenizer per thread: a tokenizer must not be used by two threads at once."""
+    tokenizer = getattr(_LOCAL, "tokenizer", None)
+    if tokenizer is None:
+        from sudachipy import dictionary
+
+        tokenizer = _LOCAL.tokenizer = dictionary.Dictionary(dict="core").create()
+    return tokenizer
 
 
 def reading(text: str) -> str:

@@ -119,16 +119,24 @@ class HybridRetriever:
         self._checked = 0.0
 
     def snapshot(self) -> IndexSnapshot:
-        """Reload when a re-index switched the active version (checked every few seconds)."""
+        """Reload when a re-index switched the active version (checked every few seconds). The new snapshot
+        is built by one thread while every other request keeps using the current one."""
         now = time.monotonic()
-        if self._snapshot is not None and now - self._checked < self._refresh_s:
-            return self._snapshot
-        with self._lock:
-            name = self._store.active_name()
+        current = self._snapshot
+        if current is not None and now - self._checked < self._refresh_s:
+            return current
+        if current is not None and not self._lock.acquire(blocking=False):
+            return current  # another thread is checking or rebuilding
+        if current is None:
+            self._lock.acquire()
+        try:
             self._checked = now
+            name = self._store.active_name()
             if self._snapshot is None or self._snapshot.name != name:
                 self._snapshot = IndexSnapshot(name, self._store.load_chunks())
             return self._snapshot
+        finally:
+            self._lock.release()
 
     def _rank(
         self,

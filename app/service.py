@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -69,6 +70,7 @@ class DraftService:
             settings.alert_threshold, settings.alert_window_minutes * 60, settings.alert_similarity
         )
         self._router: tuple[str | None, SemanticRouter] | None = None
+        self._router_lock = threading.Lock()
 
     @property
     def masker(self) -> Masker:
@@ -83,15 +85,26 @@ class DraftService:
         return LLMDrafter(self.settings)
 
     def router(self) -> SemanticRouter:
-        """Built per index version: the FAQ questions of the active version are the 'answer' neighbours."""
+        """Built per index version: the FAQ questions of the active version are the 'answer' neighbours. While
+        one thread rebuilds it after a re-index, the others keep using the previous router."""
         snapshot = self.retriever.snapshot()
-        if self._router is None or self._router[0] != snapshot.name:
-            questions = [c.title for c in snapshot.chunks if c.kind == "faq" and not c.extra.get("alias")]
-            router = SemanticRouter(
-                self.route_examples, questions, self.embedder, self.settings.data_dir / "router-cache"
-            )
-            self._router = (snapshot.name, router)
-        return self._router[1]
+        current = self._router
+        if current is not None and (
+            current[0] == snapshot.name or not self._router_lock.acquire(blocking=False)
+        ):
+            return current[1]
+        if current is None:
+            self._router_lock.acquire()
+        try:
+            if self._router is None or self._router[0] != snapshot.name:
+                questions = [c.title for c in snapshot.chunks if c.kind == "faq" and not c.extra.get("alias")]
+                router = SemanticRouter(
+                    self.route_examples, questions, self.embedder, self.settings.data_dir / "router-cache"
+                )
+                self._router = (snapshot.name, router)
+            return self._router[1]
+        finally:
+            self._router_lock.release()
 
     def warm_up(self) -> None:
         """Load the masker, the embedder and the index before the first request."""

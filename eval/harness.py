@@ -209,6 +209,7 @@ def run_eval(
     service.detector = live_detector
     metrics = aggregate(results)
     metrics.update(_ragas_id_metrics(results))
+    metrics.update(feedback_metrics(service.settings.resolved_database_path()))
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     report_dir = out_dir / f"{stamp}-{split}-{mode}"
     summary = EvalSummary(split, mode, metrics, results, report_dir)
@@ -228,6 +229,26 @@ def run_eval(
         with history.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     return summary
+
+
+def feedback_metrics(db: Path) -> dict[str, float]:
+    """What operators did with real drafts (the service's records): acceptance and how much they edited."""
+    if not db.exists():
+        return {}
+    from app.storage import SQLiteRecords
+
+    rows = SQLiteRecords(db).feedback_between("0000", "9999")
+    if not rows:
+        return {}
+    n = len(rows)
+    edited = [r["edit_distance"] for r in rows if r["outcome"] == "edited" and r["edit_distance"] is not None]
+    return {
+        "feedback_count": float(n),
+        "feedback_acceptance_rate": sum(r["outcome"] == "accepted" for r in rows) / n,
+        "feedback_edit_rate": sum(r["outcome"] == "edited" for r in rows) / n,
+        "feedback_rejection_rate": sum(r["outcome"] == "rejected" for r in rows) / n,
+        "feedback_mean_edit_distance": sum(edited) / len(edited) if edited else 0.0,
+    }
 
 
 def _ragas_id_metrics(results: list[CaseResult]) -> dict[str, float]:

@@ -35,11 +35,17 @@ KEY_METRICS = (
     ("escalation_rate", "Escalation rate"),
     ("latency_p50_ms", "Latency p50 (ms)"),
     ("latency_p95_ms", "Latency p95 (ms)"),
+    ("feedback_count", "Operator feedback records"),
+    ("feedback_acceptance_rate", "Operator acceptance rate (sent as drafted)"),
+    ("feedback_edit_rate", "Operator edit rate"),
+    ("feedback_rejection_rate", "Operator rejection rate"),
+    ("feedback_mean_edit_distance", "Mean edit distance of edited drafts"),
+    ("answerable_resolved", "Answerable inquiries resolved (correct answer / answerable)"),
 )
 
 
 def _fmt(key: str, value: float) -> str:
-    if key in ("invalid_citations", "pii_leaks"):
+    if key in ("invalid_citations", "pii_leaks", "feedback_count"):
         return str(int(value))
     if key.endswith("_ms"):
         return f"{value:.0f}"

@@ -21,6 +21,9 @@ def test_signatures_only_for_failures() -> None:
     assert ("screen_message", "msg:システムエラーが発生しました") in signatures(
         "「システムエラーが発生しました」と出ます"
     )
+    assert ("symptom", "symptom:blank_screen") in signatures("トップページが真っ白で何も出ません")
+    msg = ("screen_message", "msg:ただいま処理が混み合っております")
+    assert msg in signatures("ずっと「ただいま処理が混み合っております」の画面です")
 
 
 def test_detector_fires_on_the_third_report_within_the_window() -> None:

@@ -91,3 +91,29 @@ def test_compare_runs(tmp_path) -> None:  # type: ignore[no-untyped-def]
     run("b", True, 1.0)
     text = compare(tmp_path / "a", tmp_path / "b")
     assert "## Improved (1)" in text and "## Regressed (0)" in text and "+0.500" in text
+
+
+def test_feedback_metrics_from_records(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from app.schemas import Draft, Recommendation
+    from app.storage import FeedbackRecord, SQLiteRecords
+    from eval.harness import feedback_metrics
+
+    assert feedback_metrics(tmp_path / "none.db") == {}
+    records = SQLiteRecords(tmp_path / "r.db")
+    d = Draft(
+        id="d_1",
+        masked_inquiry="q",
+        draft="a",
+        language="ja",
+        citations=[],
+        mode="extractive",
+        recommendation=Recommendation(action="answer", reason="r", confidence=0.9),
+    )
+    records.save_draft(d, "web_form", "t")
+    for outcome, dist in (("accepted", 0.0), ("edited", 0.2), ("edited", 0.4), ("rejected", None)):
+        records.save_feedback(FeedbackRecord("d_1", outcome, "", None, dist, "t"))
+    m = feedback_metrics(tmp_path / "r.db")
+    assert (
+        m["feedback_count"] == 4 and m["feedback_acceptance_rate"] == 0.25 and m["feedback_edit_rate"] == 0.5
+    )
+    assert abs(m["feedback_mean_edit_distance"] - 0.3) < 1e-9

@@ -4,8 +4,8 @@ GiNZA's NER (presidio engine) misses many kana, rare and foreign names; these re
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
-from functools import lru_cache
 from typing import Any
 
 from app.masking.findings import Finding
@@ -75,11 +75,17 @@ def plausible_name(value: str) -> bool:
     return True
 
 
-@lru_cache(maxsize=1)
-def _tokenizer() -> Any:
-    from sudachipy import dictionary
+_LOCAL = threading.local()
 
-    return dictionary.Dictionary(dict="core").create()
+
+def _tokenizer() -> Any:
+    """One Sudachi tokenizer per thread: a tokenizer must not be used by two threads at once."""
+    tokenizer = getattr(_LOCAL, "tokenizer", None)
+    if tokenizer is None:
+        from sudachipy import dictionary
+
+        tokenizer = _LOCAL.tokenizer = dictionary.Dictionary(dict="core").create()
+    return tokenizer
 
 
 def _sudachi_names(text: str) -> Iterable[Finding]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from typing import Any
 
 from app.masking.base import MaskResult, apply_findings, chunks, prepare
@@ -118,9 +119,11 @@ class PresidioMasker:
 
     def __init__(self) -> None:
         self._analyzer = _build_analyzer()
+        self._lock = threading.Lock()  # GiNZA's tokenizer (Sudachi) must not run in two threads at once
 
     def _ner_findings(self, text: str) -> list[Finding]:
-        results = self._analyzer.analyze(text=text, language="ja", entities=list(_entities()))
+        with self._lock:
+            results = self._analyzer.analyze(text=text, language="ja", entities=list(_entities()))
         out: list[Finding] = []
         for r in results:
             if r.recognition_metadata and r.recognition_metadata.get("recognizer_name") == "draftdesk_ja":
