@@ -1,16 +1,43 @@
-"""Re-index from the service: one job at a time, in a background thread, while drafting keeps serving the
-previous version (the retriever switches when the new version is live)."""
+"""Re-index from the service: one job at a time, in a child process, while drafting keeps serving the previous
+version (the retriever switches when the new version is live).
+
+Why a child process: embedding and masking a release is CPU-heavy Python; in a thread of the serving process
+it would hold the GIL and the embedder's lock between requests, and its state would be invisible to the other
+workers. The job's state lives in `data_dir/jobs/<id>.json`, so every worker (and every host sharing the data
+folder) lists the same jobs; the ingest lock keeps writers to one at a time across processes.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import subprocess
+import sys
 import threading
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from app.service import DraftService
+from app.settings import Settings
+
+# Settings the child needs to open the same store with the same models; everything else comes from the
+# environment it inherits.
+_CHILD_SETTINGS = (
+    "data_dir",
+    "knowledge_dir",
+    "prompts_dir",
+    "chroma_path",
+    "chroma_url",
+    "collection_prefix",
+    "embedding_backend",
+    "embedding_model",
+    "embedding_base_url",
+    "embedding_threads",
+    "mask_engine",
+)
 
 
 @dataclass
@@ -25,51 +52,134 @@ class ReindexJob:
     summary: str = ""
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     issues: list[str] = field(default_factory=list)
+    pid: int | None = None
 
 
 class ReindexBusyError(RuntimeError):
     pass
 
 
+def _jobs_dir(settings: Settings) -> Path:
+    path = settings.data_dir / "jobs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _write_job(path: Path, job: ReindexJob) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(asdict(job), ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)  # readers never see half a file
+
+
+def _read_job(path: Path) -> ReindexJob | None:
+    try:
+        return ReindexJob(**json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def child_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    for name in _CHILD_SETTINGS:
+        value = getattr(settings, name)
+        key = f"DRAFTDESK_{name.upper()}"
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = str(value)
+    if settings.embedding_api_key is not None:
+        env["DRAFTDESK_EMBEDDING_API_KEY"] = settings.embedding_api_key.get_secret_value()
+    return env
+
+
 class ReindexManager:
-    def __init__(self, service: DraftService) -> None:
-        self._service = service
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
         self._lock = threading.Lock()
-        self.jobs: list[ReindexJob] = []
+
+    def jobs(self) -> list[ReindexJob]:
+        found = [j for p in _jobs_dir(self._settings).glob("r_*.json") if (j := _read_job(p)) is not None]
+        for job in found:
+            if job.state == "running" and job.pid is not None and not _alive(job.pid):
+                job.state, job.summary = (
+                    "failed",
+                    job.summary or "the re-index process ended without a result",
+                )
+        return sorted(found, key=lambda j: j.started_at, reverse=True)
 
     @property
     def running(self) -> ReindexJob | None:
-        return next((j for j in self.jobs if j.state == "running"), None)
+        return next((j for j in self.jobs() if j.state == "running"), None)
 
     def start(self, release: str, path: Path | None, actor: str) -> ReindexJob:
         with self._lock:
-            if self.running is not None:
-                raise ReindexBusyError(f"re-index {self.running.id} is still running")
-            root = path or self._service.settings.knowledge_dir
+            if (busy := self.running) is not None:
+                raise ReindexBusyError(f"re-index {busy.id} is still running")
+            root = path or self._settings.knowledge_dir
             job = ReindexJob(id=f"r_{uuid.uuid4().hex[:10]}", release=release, path=str(root), actor=actor)
-            self.jobs.append(job)
-        threading.Thread(target=self._run, args=(job, root), daemon=True, name=f"reindex-{job.id}").start()
+            job_file = _jobs_dir(self._settings) / f"{job.id}.json"
+            _write_job(job_file, job)
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "app.reindex", str(job_file)],
+                env=child_env(self._settings),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            job.pid = proc.pid
+            _write_job(job_file, job)
+        # Reap the child when it ends (no zombie); the state itself is written by the child.
+        threading.Thread(target=proc.wait, daemon=True, name=f"reindex-{job.id}").start()
         return job
 
-    def _run(self, job: ReindexJob, root: Path) -> None:
-        from ingest.pipeline import run_ingest
-
-        try:
-            report = run_ingest(
-                root,
-                self._service.settings,
-                self._service.store,
-                self._service.embedder,
-                self._service.masker,
-                job.release,
-            )
-            job.summary, job.counts = report.summary(), report.diff.counts()
-            job.issues = [str(i) for i in report.issues]
-            job.state = "done"
-        except Exception as exc:  # reported on the job; the previous index keeps serving
-            job.summary, job.state = f"{type(exc).__name__}: {exc}", "failed"
-        finally:
-            job.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
-
     def describe(self) -> list[dict[str, Any]]:
-        return [j.__dict__ for j in reversed(self.jobs)]
+        return [asdict(j) for j in self.jobs()[:50]]
+
+
+def run_job(job_file: Path) -> int:
+    """The child: ingest, then record the outcome in the job file. Lowered priority, so drafts come first."""
+    from app.embeddings import build_embedder
+    from app.masking import build_masker
+    from app.settings import get_settings
+    from app.store import KnowledgeStore
+    from ingest.pipeline import run_ingest
+
+    with contextlib.suppress(OSError):
+        os.nice(5)
+    job = _read_job(job_file)
+    if job is None:
+        return 2
+    job.pid = os.getpid()
+    try:
+        settings = get_settings()
+        embedder = build_embedder(settings)
+        store = KnowledgeStore(settings, embedder)
+        try:
+            masker = build_masker(settings.mask_engine)
+        except Exception:  # past inquiries fail closed inside the pipeline without a masker
+            masker = None
+        report = run_ingest(Path(job.path), settings, store, embedder, masker, job.release)
+        job.summary, job.counts = report.summary(), report.diff.counts()
+        job.issues = [str(i) for i in report.issues]
+        job.state = "done"
+    except Exception as exc:  # reported on the job; the previous index keeps serving
+        job.summary, job.state = f"{type(exc).__name__}: {exc}", "failed"
+    job.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
+    _write_job(job_file, job)
+    return 0 if job.state == "done" else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(run_job(Path(sys.argv[1])))

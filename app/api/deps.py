@@ -25,7 +25,7 @@ def get_records(request: Request) -> Records:
 
 def get_reindex(request: Request, service: Annotated[DraftService, Depends(get_service)]) -> ReindexManager:
     if request.app.state.reindex is None:
-        request.app.state.reindex = ReindexManager(service)
+        request.app.state.reindex = ReindexManager(service.settings)
     return request.app.state.reindex
 
 

@@ -180,7 +180,7 @@ def start_reindex(
     return job.__dict__
 
 
-@router.get("/admin/releases", summary="Re-index jobs of this process and the release log with diffs")
+@router.get("/admin/releases", summary="Re-index jobs (all workers) and the release log with diffs")
 def list_releases(
     service: Service, caller: Caller, manager: Annotated[ReindexManager, Depends(get_reindex)]
 ) -> dict[str, Any]:
