@@ -11,10 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from app.alerts import FailureDetector
+from app.embeddings import Embedder
 from app.schemas import DraftRequest
 from app.service import DraftService
+from app.settings import Settings
+from eval import llm_judge
 from eval import metrics as m
 from eval.dataset import EvalCase, load_split
+from eval.llm_judge import JudgeCase, JudgeOptions, JudgeResult
 
 HISTORY = Path(__file__).resolve().parent / "history.jsonl"
 TARGETS = {"year1": 0.90, "year2": 0.95}
@@ -32,6 +36,7 @@ class CaseResult:
     latency_ms: float
     invalid_citations: int
     problems: list[str] = field(default_factory=list)
+    judge: JudgeResult | None = None  # LLM-judged ragas scores (eval/llm_judge.py), when they ran
 
     @property
     def correct(self) -> bool:
@@ -42,6 +47,7 @@ class CaseResult:
             "id": self.case.id, "split_case": self.case.model_dump(), "draft": self.draft, "retrieved": self.retrieved,
             "expected": self.expected, "predicted": self.predicted, "scores": self.scores, "leaks": self.leaks,
             "latency_ms": self.latency_ms, "problems": self.problems, "correct": self.correct,
+            **({"judge": self.judge.to_json()} if self.judge else {}),
         }  # fmt: skip
 
 
@@ -61,8 +67,16 @@ class EvalSummary:
             f"(targets 0.90 / 0.95), decision accuracy {mm['decision_accuracy']:.3f}, escalation recall "
             f"{mm['escalation_recall']:.3f}, hit@1 {mm['hit_at_1']:.3f}, hit@5 {mm['hit_at_5']:.3f}, key facts "
             f"{mm['key_fact_coverage']:.3f}, invalid citations {int(mm['invalid_citations'])}, leaks {int(mm['pii_leaks'])}, "
-            f"p95 {mm['latency_p95_ms']:.0f} ms\nreport: {self.report_dir}"
+            f"p95 {mm['latency_p95_ms']:.0f} ms{_judge_headline(mm)}\nreport: {self.report_dir}"
         )
+
+
+def _judge_headline(mm: dict[str, float]) -> str:
+    if "llm_judge_cases" not in mm:
+        return ""
+    parts = [f"{k.removeprefix('ragas_')} {mm[k]:.3f}" for k in llm_judge.METRICS if k in mm]
+    return (f"\nLLM judge ({int(mm['llm_judge_cases'])} cases, {int(mm['llm_judge_errors'])} errors): "
+            + (", ".join(parts) or "no score"))  # fmt: skip
 
 
 def score_case(
@@ -178,11 +192,17 @@ def run_eval(
     progress: bool = False,
     history: Path = HISTORY,
     write: bool = True,
+    judge: bool | None = None,
+    judge_options: JudgeOptions | None = None,
 ) -> EvalSummary:
+    """`judge`: LLM-judged ragas metrics; None = in llm mode. Never without a configured LLM endpoint."""
     cases = load_split(split)
     if limit:
         cases = cases[:limit]
     service.warm_up()
+    judge_state = judge_mode(service.settings.llm_configured(), mode, judge)
+    judge_opts = judge_options or JudgeOptions()
+    to_judge: list[JudgeCase] = []
     # Cases are independent inquiries: the failure detector (which links inquiries over time) stays out.
     live_detector, service.detector = service.detector, FailureDetector(threshold=10**9)
     results: list[CaseResult] = []
@@ -206,13 +226,22 @@ def run_eval(
                 masked_values,
             )
         )
+        if judge_state == "on" and (not judge_opts.limit or len(to_judge) < judge_opts.limit):
+            chunks = service.retriever.snapshot().by_id
+            to_judge.append(
+                llm_judge.case_from_trace(
+                    case.id, trace, chunks, case.reference_answer, judge_opts.max_contexts
+                )
+            )
     service.detector = live_detector
     metrics = aggregate(results)
     metrics.update(_ragas_id_metrics(results))
     metrics.update(feedback_metrics(service.settings.resolved_database_path()))
+    if judge_state == "on":
+        metrics.update(apply_judge(results, to_judge, service.settings, service.embedder, judge_opts))
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     report_dir = out_dir / f"{stamp}-{split}-{mode}"
-    summary = EvalSummary(split, mode, metrics, results, report_dir)
+    summary = EvalSummary(split, mode, metrics, results, report_dir, extras={"llm_judge": judge_state})
     if write:
         from eval.report import write_report
 
@@ -229,6 +258,28 @@ def run_eval(
         with history.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     return summary
+
+
+def judge_mode(endpoint: bool, mode: str, judge: bool | None) -> str:
+    """'on', 'off' or 'no_endpoint'. Judging costs LLM calls: by default only when drafting used the LLM too."""
+    if not endpoint:
+        return "no_endpoint"
+    return "on" if (mode == "llm" if judge is None else judge) else "off"
+
+
+def apply_judge(
+    results: list[CaseResult],
+    to_judge: list[JudgeCase],
+    settings: Settings,
+    embedder: Embedder,
+    options: JudgeOptions,
+) -> dict[str, float]:
+    """Judge the collected cases, attach each case's scores to its result, return the aggregate metrics."""
+    judged = llm_judge.judge(to_judge, settings, embedder, options)
+    by_id = {j.id: j for j in judged}
+    for r in results:
+        r.judge = by_id.get(r.case.id)
+    return llm_judge.summarize(judged)
 
 
 def feedback_metrics(db: Path) -> dict[str, float]:

@@ -52,6 +52,32 @@ def _fmt(key: str, value: float) -> str:
     return f"{value:.3f}"
 
 
+JUDGE_ABSENT = {
+    "no_endpoint": "not measured (no LLM endpoint)",
+    "off": "not measured (judge off: it runs in llm mode, or with --judge)",
+}
+
+
+def judge_section(summary: EvalSummary) -> list[str]:
+    """LLM-judged ragas metrics (eval/llm_judge.py), or why they are absent."""
+    from eval.llm_judge import METRICS
+
+    mm = summary.metrics
+    lines = ["", "## LLM judge (ragas: faithfulness, response relevancy, LLM context precision)", ""]
+    if "llm_judge_cases" not in mm:
+        state = str(summary.extras.get("llm_judge", "no_endpoint"))
+        return [*lines, f"LLM judge metrics: {JUDGE_ABSENT.get(state, JUDGE_ABSENT['no_endpoint'])}."]
+    lines += ["| metric | value |", "|---|---|"]
+    lines += [f"| {title} | {mm[key]:.3f} |" if key in mm else f"| {title} | not measured |"
+              for key, title in METRICS.items()]  # fmt: skip
+    lines += [
+        "",
+        f"{int(mm['llm_judge_cases'])} of {len(summary.results)} cases judged; "
+        f"{int(mm['llm_judge_errors'])} judge error(s) (e.g. malformed reply, timeout), left out of the means.",
+    ]
+    return lines
+
+
 def worst_first(results: list[CaseResult]) -> list[CaseResult]:
     def badness(r: CaseResult) -> tuple[int, float, float]:
         return (
@@ -93,6 +119,7 @@ def to_markdown(summary: EvalSummary) -> str:
         "|---|---|",
     ]
     lines += [f"| {title} | {_fmt(key, mm[key])} |" for key, title in KEY_METRICS if key in mm]
+    lines += judge_section(summary)
     lines += ["", "## Decisions (rows: expected, columns: recommended)", ""]
     matrix = m.confusion([r.expected for r in summary.results], [r.predicted for r in summary.results])
     lines += [
