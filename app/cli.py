@@ -252,16 +252,29 @@ def eval_cmd(
     ] = None,
     out_dir: Annotated[Path, typer.Option(help="Where reports are written")] = Path("eval/reports"),
     limit: Annotated[int, typer.Option(help="Only the first N cases (0 = all)")] = 0,
+    judge: Annotated[
+        bool | None,
+        typer.Option(
+            "--judge/--no-judge",
+            help="LLM-judged ragas metrics (default: in llm mode; needs DRAFTDESK_LLM_BASE_URL)",
+        ),
+    ] = None,
+    judge_limit: Annotated[int, typer.Option(help="Judge only the first N cases (0 = all)")] = 0,
+    judge_concurrency: Annotated[int, typer.Option(help="Cases judged at once")] = 4,
+    judge_timeout: Annotated[float, typer.Option(help="Seconds per judge metric and case")] = 120.0,
 ) -> None:
     """Score drafts on the labelled set; write report.md/html, results.jsonl; append eval/history.jsonl."""
     if ctx.invoked_subcommand is not None:
         return
     from eval.harness import check_floors, run_eval
+    from eval.llm_judge import JudgeOptions
 
     service = _service()
+    options = JudgeOptions(limit=judge_limit, concurrency=judge_concurrency, timeout_s=judge_timeout)
     summary = run_eval(
-        service, split=split, mode=mode, out_dir=out_dir, limit=limit, progress=sys.stderr.isatty()
-    )
+        service, split=split, mode=mode, out_dir=out_dir, limit=limit, progress=sys.stderr.isatty(),
+        judge=judge, judge_options=options,
+    )  # fmt: skip
     typer.echo(summary.headline())
     failed = check_floors(summary.metrics, fail_under or [])
     for line in failed:
@@ -280,6 +293,106 @@ def eval_compare(run_a: Path, run_b: Path) -> None:
     except FileNotFoundError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
+
+
+@app.command()
+def report(
+    period: Annotated[str, typer.Option(help="daily | weekly (the ISO week, Mon–Sun) | monthly")],
+    day: Annotated[
+        str | None, typer.Option("--date", help="A day in the period, YYYY-MM-DD (UTC; default: today)")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Folder for the workbook")] = Path("reports"),
+) -> None:
+    """Operations report for the Agency (one .xlsx, fixed layout: docs/operations.md), from stored records."""
+    import re
+    from datetime import UTC, date, datetime
+
+    from app.ops.periods import PeriodKind, period_for
+    from app.ops.reports import build_report, fetch_period
+    from app.ops.xlsx_report import write_report_xlsx
+    from app.storage import SQLiteRecords
+
+    kinds = [k.value for k in PeriodKind]
+    if period not in kinds:
+        raise typer.BadParameter(f"{period!r} is not one of {', '.join(kinds)}", param_hint="'--period'")
+    try:
+        if day is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+            raise ValueError
+        when = date.fromisoformat(day) if day is not None else datetime.now(UTC).date()
+    except ValueError as exc:
+        raise typer.BadParameter(f"{day!r} is not a date (YYYY-MM-DD)", param_hint="'--date'") from exc
+    settings = get_settings()
+    records = SQLiteRecords(settings.resolved_database_path())
+    span = period_for(PeriodKind(period), when)
+    drafts, feedback = fetch_period(records, span)
+    result = build_report(span, drafts, feedback, datetime.now(UTC))
+    path = write_report_xlsx(result, out)
+    o = result.overview
+    records.audit("cli", "admin", "report", str(path), json.dumps({"period": span.label, "total": o.total}))
+    rate = "—" if o.single_resolution_rate is None else f"{o.single_resolution_rate:.1%}"
+    verdicts = " / ".join(
+        f"{t:.0%}: {'—' if o.meets(t) is None else ('達成' if o.meets(t) else '未達')}"
+        for t in result.targets
+    )
+    typer.echo(f"{span.title()}: 問合せ {o.total}件、一次解決率 {rate}（目標 {verdicts}）")
+    typer.echo(f"wrote {path}")
+
+
+@app.command("faq-proposals")
+def faq_proposals(
+    since: Annotated[str, typer.Option(help="Look-back window ending now: 30d (days) or 4w (weeks)")] = "30d",
+    out: Annotated[Path, typer.Option(help="Folder for faq-proposals.md and faq-proposals.xlsx")] = Path(
+        "reports"
+    ),
+    min_size: Annotated[int, typer.Option(min=2, help="Smallest group of inquiries worth a proposal")] = 3,
+    similarity: Annotated[
+        float | None,
+        typer.Option(help="Same-topic threshold on centred cosine (default: read off the indexed FAQs)"),
+    ] = None,
+) -> None:
+    """Propose FAQ entries for groups of inquiries the knowledge did not serve well (all pending approval)."""
+    from datetime import UTC, datetime
+
+    from app.embeddings import build_embedder
+    from app.ops.faq_gaps import find_gaps
+    from app.ops.faq_output import write_markdown, write_xlsx
+    from app.ops.knowledge_profile import KnowledgeProfile
+    from app.ops.periods import Window, iso, parse_span
+    from app.retrieval import HybridRetriever
+    from app.storage import SQLiteRecords
+    from app.store import KnowledgeStore
+
+    try:
+        span = parse_span(since)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--since'") from exc
+    settings = get_settings()
+    embedder = build_embedder(settings)
+    store = KnowledgeStore(settings, embedder)
+    collection = store.active()
+    if collection is None:
+        typer.echo("error: there is no active knowledge index; run `draftdesk ingest` first", err=True)
+        raise typer.Exit(2)
+    profile = KnowledgeProfile.from_rows(store.iter_all(collection, include_embeddings=True))
+    now = datetime.now(UTC)
+    window = Window.ending(now, span)
+    records = SQLiteRecords(settings.resolved_database_path())
+    drafts = records.drafts_between(iso(window.start), iso(window.end))
+    feedback = records.feedback_between(iso(window.start), iso(window.end))
+    result = find_gaps(
+        drafts, feedback, window, embedder, HybridRetriever(store, embedder, rrf_k=settings.rrf_k), profile,
+        min_size=min_size, similarity=similarity, today=now.date(),
+        generated_at=now,
+    )  # fmt: skip
+    paths = [write_markdown(result, out), write_xlsx(result, out)]
+    records.audit(
+        "cli", "admin", "faq_proposals", str(out),
+        json.dumps({"since": since, "candidates": result.candidates, "proposals": len(result.proposals)}),
+    )  # fmt: skip
+    typer.echo(
+        f"{result.drafts} drafts, {result.candidates} candidates, {len(result.proposals)} proposals "
+        f"(pending_approval) → {', '.join(str(p) for p in paths)}"
+    )
 
 
 def main() -> None:

@@ -4,7 +4,6 @@ orchestration; each engine sits behind its own interface and is built once per p
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 import uuid
@@ -18,6 +17,7 @@ from app.drafting.citations import MARKER, check_citations
 from app.drafting.extractive import ExtractiveDrafter, answer_text
 from app.drafting.llm import LLMDrafter
 from app.embeddings import Embedder, build_embedder
+from app.instructions import has_instructions, without_instructions
 from app.masking import Masker, MaskingError, MaskResult, build_masker, scrub_structured
 from app.recommend import NOTE_OPS, Decision, Evidence, recommend
 from app.retrieval import Hit, HybridRetriever, IndexSnapshot
@@ -28,10 +28,6 @@ from app.settings import Settings
 from app.store import KnowledgeStore
 
 log = logging.getLogger("draftdesk.service")
-_INJECTION = re.compile(
-    r"(以前|前|上記|これまで)の(指示|命令|プロンプト)を(無視|忘れ)|システムプロンプト|ignore (all |the )?(previous|prior|above) instructions|system prompt",
-    re.IGNORECASE,
-)
 
 
 class InquiryError(ValueError):
@@ -106,6 +102,16 @@ class DraftService:
         finally:
             self._router_lock.release()
 
+    def category_of(self, draft: Draft) -> str:
+        """The topic a stored draft is counted under in reports: the category of the first cited source that
+        has one (FAQ categories such as ログイン or 公金受取口座), else 未分類."""
+        by_id = self.retriever.snapshot().by_id
+        for citation in draft.citations:
+            chunk = by_id.get(citation.id)
+            if chunk is not None and chunk.category:
+                return chunk.category
+        return "未分類"
+
     def warm_up(self) -> None:
         """Load the masker, the embedder and the index before the first request."""
         self.masker.mask("ウォームアップ 090-0000-0000")
@@ -141,13 +147,14 @@ class DraftService:
             raise InquiryError(str(exc)) from exc
         timings["mask"] = _ms(t0)
         t = time.perf_counter()
-        result = self.retriever.retrieve(mask.text, k=self.settings.retrieval_top_k)
+        query = without_instructions(mask.text)  # what the citizen asks, without text aimed at the assistant
+        result = self.retriever.retrieve(query, k=self.settings.retrieval_top_k)
         timings["retrieve"] = _ms(t)
         t = time.perf_counter()
         snapshot = self.retriever.snapshot()
         evidence = Evidence(result.best_dense, result.kana_share, result.coverage)
         decision = recommend(
-            mask.text,
+            query,
             result.hits,
             self.rules,
             snapshot,
@@ -172,7 +179,7 @@ class DraftService:
         sources, topics = _number_sources(hits, topics_hits)
         supplements = [s for s in sources if s.chunk.id in {h.chunk.id for h in supplement_hits}]
         ctx = DraftContext(mask.text, result.language, topics, sources, rec, supplements)
-        if _INJECTION.search(mask.text):
+        if has_instructions(mask.text):
             alerts.append(
                 Alert(
                     kind="prompt_injection",

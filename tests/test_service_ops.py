@@ -75,6 +75,8 @@ def test_feedback_is_stored_masked_and_audited(service: DraftService, tmp_path: 
         assert value.encode() not in db  # everything stored is masked
     rows = SQLiteRecords(tmp_path / "records.db").feedback_between("2000", "9999")
     assert rows[0]["outcome"] == "edited" and "<PERSON_1>" in rows[0]["final_text"]
+    stored = SQLiteRecords(tmp_path / "records.db").get_draft(d["id"])
+    assert stored is not None and stored["category"] == "公金受取口座"  # the FAQ category, counted in reports
 
 
 def test_edit_distance() -> None:

@@ -70,8 +70,7 @@ def create_draft(
         draft = service.draft(body)
     except InquiryError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from exc
-    category = draft.citations[0].title[:40] if draft.citations else ""
-    records.save_draft(draft, body.channel, caller.actor, category)
+    records.save_draft(draft, body.channel, caller.actor, service.category_of(draft))
     records.audit(caller.actor, caller.role, "draft.create", draft.id, f"{draft.recommendation.action}")
     response.headers["X-Draftdesk-Action"] = draft.recommendation.action
     response.headers["X-Draftdesk-Destination"] = draft.recommendation.destination or ""
@@ -92,8 +91,7 @@ def stream_draft(body: DraftRequest, service: Service, caller: Caller, records: 
     def run() -> None:
         try:
             draft = service.trace(body, on_delta=delta).draft
-            category = draft.citations[0].title[:40] if draft.citations else ""
-            records.save_draft(draft, body.channel, caller.actor, category)
+            records.save_draft(draft, body.channel, caller.actor, service.category_of(draft))
             records.audit(
                 caller.actor, caller.role, "draft.create", draft.id, f"{draft.recommendation.action} (stream)"
             )
