@@ -95,7 +95,7 @@ def main() -> None:
         )
         port = _port()
         server = subprocess.Popen(
-            [*draftdesk, "serve", "--port", str(port)],
+            [*draftdesk, "serve", "--port", str(port), "--workers", str(args.workers)],
             env=env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
@@ -111,10 +111,10 @@ def main() -> None:
                 except httpx.HTTPError:
                     pass
                 time.sleep(1)
-            hammer(url, inquiries, 2, 5)  # warm-up
+            hammer(url, inquiries, 4, 10)  # warm-up (every worker loads its models)
             lat, err, n = hammer(url, inquiries, args.clients, args.seconds)
             print(
-                f"{args.clients} clients x {args.seconds:.0f}s: {n} drafts, {err} errors, "
+                f"{args.clients} clients x {args.seconds:.0f}s, {args.workers} worker(s): {n} drafts, {err} errors, "
                 f"p50 {percentile(lat, 0.5):.0f} ms, p95 {percentile(lat, 0.95):.0f} ms, {n / args.seconds:.1f} drafts/s"
             )
             for f in sorted((knowledge / "faq").glob("*.jsonl"))[:4]:  # a release that changes four FAQ files
