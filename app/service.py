@@ -16,7 +16,7 @@ from app.drafting.base import DraftContext, Drafter, DraftOutput, Source
 from app.drafting.citations import MARKER, check_citations
 from app.drafting.extractive import ExtractiveDrafter, answer_text
 from app.drafting.llm import LLMDrafter
-from app.embeddings import Embedder, build_embedder
+from app.embeddings import Embedder, build_aux_embedder, build_embedder
 from app.instructions import has_instructions, without_instructions
 from app.masking import Masker, MaskingError, MaskResult, build_masker, scrub_structured
 from app.recommend import NOTE_OPS, Decision, Evidence, recommend
@@ -58,7 +58,13 @@ class DraftService:
         self._masker = masker
         self.embedder = embedder or build_embedder(settings)
         self.store = store or KnowledgeStore(settings, self.embedder)
-        self.retriever = HybridRetriever(self.store, self.embedder, rrf_k=settings.rrf_k)
+        self.retriever = HybridRetriever(
+            self.store,
+            self.embedder,
+            rrf_k=settings.rrf_k,
+            aux_embedder=build_aux_embedder(settings),
+            aux_cache_dir=settings.data_dir / "aux-cache",
+        )
         self.rules: list[RoutingRule] = load_rules(settings.knowledge_dir / "routing" / "rules.yaml")
         self.extractive = ExtractiveDrafter(settings.prompts_dir)
         self.route_examples = load_examples(settings.knowledge_dir / "routing")

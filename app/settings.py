@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     llm_temperature: float = 0.1
 
     retrieval_top_k: int = 8
+    retrieval_aux_backend: Literal["use", "none"] = Field(
+        "use", description="A second dense list fused into retrieval (USE multilingual; ~1 ms a query)"
+    )
     rrf_k: int = 60
     min_answer_score: float = Field(0.5, description="Below this evidence the recommendation is to escalate")
 
