@@ -32,6 +32,9 @@ class DatasetError(ValueError):
 
 
 def load_split(split: str, root: Path = DATASETS) -> list[EvalCase]:
+    """One split; `all` is dev followed by heldout (for timing and overall figures, never for tuning)."""
+    if split == "all":
+        return load_split("dev", root) + load_split("heldout", root)
     path = root / f"{split}.jsonl"
     if not path.exists():
         raise DatasetError(f"no evaluation split {split!r} ({path} is missing)")

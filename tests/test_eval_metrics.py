@@ -117,3 +117,11 @@ def test_feedback_metrics_from_records(tmp_path) -> None:  # type: ignore[no-unt
         m["feedback_count"] == 4 and m["feedback_acceptance_rate"] == 0.25 and m["feedback_edit_rate"] == 0.5
     )
     assert abs(m["feedback_mean_edit_distance"] - 0.3) < 1e-9
+
+
+def test_all_split_is_dev_then_heldout_with_unique_ids() -> None:
+    from eval.dataset import load_split
+
+    dev, heldout, both = load_split("dev"), load_split("heldout"), load_split("all")
+    assert [c.id for c in both] == [c.id for c in dev] + [c.id for c in heldout]
+    assert len({c.id for c in both}) == len(both) >= 300
