@@ -48,20 +48,9 @@ def build_judge_llm(settings: Settings, http_async_client: Any = None) -> BaseRa
     """Same endpoint, model, key, timeout and retries as the drafter (see app/drafting/llm.py). `bypass_n` and
     `bypass_temperature` keep ragas from mutating the shared model (n, temperature) between concurrent cases
     and from relying on `n`, which Ollama and llama.cpp ignore."""
-    if not settings.llm_base_url:
-        raise ValueError("no LLM endpoint configured (DRAFTDESK_LLM_BASE_URL)")
-    from langchain_openai import ChatOpenAI
+    from app.drafting.llm import build_chat_model
 
-    chat = ChatOpenAI(
-        base_url=settings.llm_base_url,
-        api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed",
-        model=settings.llm_model,
-        timeout=settings.llm_timeout_s,
-        max_retries=settings.llm_max_retries,
-        temperature=settings.llm_temperature,
-        stream_usage=False,
-        http_async_client=http_async_client,
-    )
+    chat = build_chat_model(settings, http_async_client=http_async_client)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         from ragas.llms.base import LangchainLLMWrapper

@@ -3,31 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from app.settings import Settings
+from tests.cli_helpers import run_cli
 from tests.conftest import ROOT
 
 
 def _run(settings: Settings, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "DRAFTDESK_DATA_DIR": str(settings.data_dir),
-        "DRAFTDESK_LLM_API_KEY": "sk-secret-value",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+    env = {"DRAFTDESK_DATA_DIR": str(settings.data_dir), "DRAFTDESK_LLM_API_KEY": "sk-secret-value"}
+    return run_cli(env, *args, stdin=stdin)
 
 
 def test_config_hides_secrets(indexed_settings: Settings) -> None:

@@ -4,11 +4,9 @@ not, and the workbook's first sheet loads as FAQ rows through the real ingest lo
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,7 +26,8 @@ from app.storage import FeedbackRecord, SQLiteRecords
 from app.store import KnowledgeStore
 from ingest.loaders import load_faq
 from ingest.pipeline import run_ingest
-from tests.conftest import KNOWLEDGE, ROOT, make_settings
+from tests.cli_helpers import run_cli
+from tests.conftest import KNOWLEDGE, make_settings
 
 # A topic the small index does not cover (転出届), escalated or rejected: one proposal expected.
 GAP = {
@@ -136,16 +135,7 @@ def db(tmp_path: Path) -> Path:
 
 
 def _cli(index: Path, db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DRAFTDESK_DATA_DIR": str(index), "DRAFTDESK_DATABASE_PATH": str(db)}
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+    return run_cli({"DRAFTDESK_DATA_DIR": str(index), "DRAFTDESK_DATABASE_PATH": str(db)}, *args)
 
 
 def test_planted_gap_becomes_one_proposal(index_dir: Path, db: Path, tmp_path: Path) -> None:

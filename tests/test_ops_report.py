@@ -5,10 +5,8 @@ subprocess)."""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +18,7 @@ from app.ops.periods import PeriodKind, period_for
 from app.ops.reports import build_report, fetch_period, percentile
 from app.schemas import Alert, Draft, Recommendation
 from app.storage import FeedbackRecord, SQLiteRecords
-from tests.conftest import ROOT
+from tests.cli_helpers import run_cli
 
 # id, created_at (UTC), channel, action, destination, category, latency ms, alert kinds
 DRAFTS: list[tuple[str, str, str, str, str | None, str, float, list[str]]] = [
@@ -90,16 +88,7 @@ def db(tmp_path: Path) -> Path:
 
 
 def _cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DRAFTDESK_DATABASE_PATH": str(db)}
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=180,
-        check=False,
-    )
+    return run_cli({"DRAFTDESK_DATABASE_PATH": str(db)}, *args, timeout=180)
 
 
 def test_periods_follow_iso_weeks_and_calendar_months() -> None:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 from app.schemas import Draft, Recommendation
 from app.storage import FeedbackRecord, SQLiteRecords
-from tests.conftest import ROOT
+from tests.cli_helpers import run_cli
 
 
 def _draft(i: int) -> Draft:
@@ -27,16 +25,7 @@ def _draft(i: int) -> Draft:
 
 
 def _cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DRAFTDESK_DATABASE_PATH": str(db)}
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    return run_cli({"DRAFTDESK_DATABASE_PATH": str(db)}, *args, timeout=120)
 
 
 def test_purge_dry_run_then_apply_and_export(tmp_path: Path) -> None:

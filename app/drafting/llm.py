@@ -30,7 +30,8 @@ def _strip_header(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not line.startswith("<!-- prompt:")).strip()
 
 
-def build_chat_model(settings: Settings) -> Any:
+def build_chat_model(settings: Settings, http_async_client: Any = None) -> Any:
+    """The one place the OpenAI-compatible chat model is configured (drafting and the eval judge share it)."""
     if not settings.llm_base_url:
         raise LLMUnavailableError("no LLM endpoint configured (DRAFTDESK_LLM_BASE_URL)")
     from langchain_openai import ChatOpenAI
@@ -43,6 +44,7 @@ def build_chat_model(settings: Settings) -> Any:
         max_retries=settings.llm_max_retries,
         temperature=settings.llm_temperature,
         stream_usage=False,
+        http_async_client=http_async_client,
     )
 
 
