@@ -157,7 +157,7 @@ def run_job(job_file: Path) -> int:
     from ingest.pipeline import run_ingest
 
     with contextlib.suppress(OSError):
-        os.nice(5)
+        os.nice(15)
     job = _read_job(job_file)
     if job is None:
         return 2

@@ -3,6 +3,7 @@ deduplicated per source, with per-question retrieval for inquiries that ask seve
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -27,6 +28,7 @@ _QUESTION_HINT = re.compile(
 _SENTENCE_END = re.compile(r"(?<=[。！？!?\n])|(?<=\.\s)")
 _PLACEHOLDER = re.compile(r"<[A-Z_]+_\d+>")
 # Past inquiries and manual pages support an answer; the curated FAQ and notes should lead it.
+log = logging.getLogger("draftdesk.retrieval")
 KIND_WEIGHT = {"faq": 1.0, "internal": 0.85, "manual": 0.75, "past_inquiry": 0.5}
 MAX_PAST = 2
 
@@ -128,32 +130,54 @@ class HybridRetriever:
         self._lock = threading.Lock()
         self._snapshot: IndexSnapshot | None = None
         self._checked = 0.0
+        self._building = False
 
     def snapshot(self) -> IndexSnapshot:
-        """Reload when a re-index switched the active version (checked every few seconds). The new snapshot
-        is built by one thread while every other request keeps using the current one."""
-        now = time.monotonic()
+        """The in-memory index of the active version. Every few seconds one request checks whether a re-index
+        switched the version; if so a background thread builds the new snapshot (seconds of tokenising) while
+        every request, the checking one included, keeps using the current one until it is swapped in."""
         current = self._snapshot
-        if current is not None and now - self._checked < self._refresh_s:
-            return current
-        if current is not None and not self._lock.acquire(blocking=False):
-            return current  # another thread is checking or rebuilding
         if current is None:
-            self._lock.acquire()
+            with self._lock:
+                if self._snapshot is None:
+                    self._snapshot = self._build(self._store.active_name())
+                return self._snapshot
+        now = time.monotonic()
+        if now - self._checked < self._refresh_s or not self._lock.acquire(blocking=False):
+            return current
         try:
             self._checked = now
             name = self._store.active_name()
-            if self._snapshot is None or self._snapshot.name != name:
-                chunks = self._store.load_chunks()
-                aux = (
-                    AuxDenseIndex(self._aux_embedder, chunks, self._aux_cache_dir)
-                    if self._aux_embedder is not None
-                    else None
-                )
-                self._snapshot = IndexSnapshot(name, chunks, aux)
-            return self._snapshot
+            if name != current.name and not self._building:
+                self._building = True
+                threading.Thread(target=self._swap_in, args=(name,), daemon=True, name="snapshot").start()
         finally:
             self._lock.release()
+        return current
+
+    def _build(self, name: str | None) -> IndexSnapshot:
+        chunks = self._store.load_chunks()
+        aux = (
+            AuxDenseIndex(self._aux_embedder, chunks, self._aux_cache_dir)
+            if self._aux_embedder is not None
+            else None
+        )
+        return IndexSnapshot(name, chunks, aux)
+
+    def _swap_in(self, name: str | None) -> None:
+        try:
+            self._snapshot = self._build(name)
+        except Exception:  # the current snapshot keeps serving; the next check tries again
+            log.exception("could not load index version %s", name)
+        finally:
+            self._building = False
+
+    def refresh_now(self) -> IndexSnapshot:
+        """Load the active version synchronously (CLI, tests, after an in-process ingest)."""
+        with self._lock:
+            self._snapshot = self._build(self._store.active_name())
+            self._checked = time.monotonic()
+            return self._snapshot
 
     def _rank(
         self,

@@ -73,6 +73,7 @@ class DraftService:
         )
         self._router: tuple[str | None, SemanticRouter] | None = None
         self._router_lock = threading.Lock()
+        self._router_building = False
 
     @property
     def masker(self) -> Masker:
@@ -87,26 +88,37 @@ class DraftService:
         return LLMDrafter(self.settings)
 
     def router(self) -> SemanticRouter:
-        """Built per index version: the FAQ questions of the active version are the 'answer' neighbours. While
-        one thread rebuilds it after a re-index, the others keep using the previous router."""
+        """Built per index version: the FAQ questions of the active version are the 'answer' neighbours. After a
+        re-index the new router is built in a background thread; requests keep using the previous one."""
         snapshot = self.retriever.snapshot()
         current = self._router
-        if current is not None and (
-            current[0] == snapshot.name or not self._router_lock.acquire(blocking=False)
-        ):
-            return current[1]
         if current is None:
-            self._router_lock.acquire()
+            with self._router_lock:
+                if self._router is None:
+                    self._router = (snapshot.name, self._build_router(snapshot))
+                return self._router[1]
+        if current[0] != snapshot.name and self._router_lock.acquire(blocking=False):
+            try:
+                if not self._router_building:
+                    self._router_building = True
+                    threading.Thread(target=self._swap_router, args=(snapshot,), daemon=True).start()
+            finally:
+                self._router_lock.release()
+        return current[1]
+
+    def _build_router(self, snapshot: IndexSnapshot) -> SemanticRouter:
+        questions = [c.title for c in snapshot.chunks if c.kind == "faq" and not c.extra.get("alias")]
+        return SemanticRouter(
+            self.route_examples, questions, self.embedder, self.settings.data_dir / "router-cache"
+        )
+
+    def _swap_router(self, snapshot: IndexSnapshot) -> None:
         try:
-            if self._router is None or self._router[0] != snapshot.name:
-                questions = [c.title for c in snapshot.chunks if c.kind == "faq" and not c.extra.get("alias")]
-                router = SemanticRouter(
-                    self.route_examples, questions, self.embedder, self.settings.data_dir / "router-cache"
-                )
-                self._router = (snapshot.name, router)
-            return self._router[1]
+            self._router = (snapshot.name, self._build_router(snapshot))
+        except Exception:  # the previous router keeps serving; the next request tries again
+            log.exception("could not build the semantic router for %s", snapshot.name)
         finally:
-            self._router_lock.release()
+            self._router_building = False
 
     def category_of(self, draft: Draft) -> str:
         """The topic a stored draft is counted under in reports: the category of the first cited source that

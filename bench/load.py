@@ -37,6 +37,9 @@ def _port() -> int:
         return int(s.getsockname()[1])
 
 
+ERROR_KINDS: dict[str, int] = {}
+
+
 def hammer(url: str, inquiries: list[str], clients: int, seconds: float) -> tuple[list[float], int, int]:
     latencies: list[float] = []
     errors = 0
@@ -49,14 +52,17 @@ def hammer(url: str, inquiries: list[str], clients: int, seconds: float) -> tupl
         with httpx.Client(timeout=30) as client:
             while time.monotonic() < stop:
                 t = time.perf_counter()
+                kind = ""
                 try:
-                    ok = (
-                        client.post(f"{url}/v1/drafts", json={"inquiry": rng.choice(inquiries)}).status_code
-                        == 200
-                    )
-                except httpx.HTTPError:
-                    ok = False
+                    response = client.post(f"{url}/v1/drafts", json={"inquiry": rng.choice(inquiries)})
+                    if response.status_code != 200:
+                        kind = f"HTTP {response.status_code}: {response.text[:120]}"
+                except httpx.HTTPError as exc:
+                    kind = type(exc).__name__
+                ok = not kind
                 with lock:
+                    if kind:
+                        ERROR_KINDS[kind] = ERROR_KINDS.get(kind, 0) + 1
                     latencies.append((time.perf_counter() - t) * 1000)
                     errors += not ok
 
@@ -94,12 +100,13 @@ def main() -> None:
             capture_output=True,
         )
         port = _port()
+        server_log = Path(tmp) / "server.log"
         server = subprocess.Popen(
             [*draftdesk, "serve", "--port", str(port), "--workers", str(args.workers)],
             env=env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=server_log.open("w"),
         )
         url = f"http://127.0.0.1:{port}"
         try:
@@ -139,6 +146,12 @@ def main() -> None:
                 server.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 server.kill()
+            if ERROR_KINDS:
+                print("errors by kind:", json.dumps(ERROR_KINDS, ensure_ascii=False))
+                tracebacks = [
+                    line for line in server_log.read_text(errors="replace").splitlines() if "Error" in line
+                ]
+                print("server log, error lines:", *tracebacks[-8:], sep="\n  ")
 
 
 if __name__ == "__main__":
