@@ -38,6 +38,7 @@ def _port() -> int:
 
 
 ERROR_KINDS: dict[str, int] = {}
+SERVER_TOTALS: list[float] = []  # the pipeline's own time (timings_ms.total), to tell queueing from work
 
 
 def hammer(url: str, inquiries: list[str], clients: int, seconds: float) -> tuple[list[float], int, int]:
@@ -57,6 +58,8 @@ def hammer(url: str, inquiries: list[str], clients: int, seconds: float) -> tupl
                     response = client.post(f"{url}/v1/drafts", json={"inquiry": rng.choice(inquiries)})
                     if response.status_code != 200:
                         kind = f"HTTP {response.status_code}: {response.text[:120]}"
+                    else:
+                        SERVER_TOTALS.append(float(response.json()["timings_ms"]["total"]))
                 except httpx.HTTPError as exc:
                     kind = type(exc).__name__
                 ok = not kind
@@ -119,7 +122,12 @@ def main() -> None:
                     pass
                 time.sleep(1)
             hammer(url, inquiries, 4, 10)  # warm-up (every worker loads its models)
+            SERVER_TOTALS.clear()
             lat, err, n = hammer(url, inquiries, args.clients, args.seconds)
+            print(
+                f"  pipeline time inside the server: p50 {percentile(SERVER_TOTALS, 0.5):.0f} ms, "
+                f"p95 {percentile(SERVER_TOTALS, 0.95):.0f} ms"
+            )
             print(
                 f"{args.clients} clients x {args.seconds:.0f}s, {args.workers} worker(s): {n} drafts, {err} errors, "
                 f"p50 {percentile(lat, 0.5):.0f} ms, p95 {percentile(lat, 0.95):.0f} ms, {n / args.seconds:.1f} drafts/s"

@@ -57,6 +57,12 @@ def test_check_digits() -> None:
         ("免許証番号 123456789012 です", "DRIVERS_LICENSE", "123456789012"),
         ("カード番号 4111 1111 1111 1111 で払った", "CREDIT_CARD", "4111 1111 1111 1111"),
         ("暗証番号は1234です", "PIN", "1234"),
+        ("氏名：五月女 樹\n住所は下記のとおりです", "PERSON", "五月女 樹"),
+        ("申請者：Maria Clara Santos\n扶養の表示について", "PERSON", "Maria Clara Santos"),
+        ("NGUYEN VAN BINHです。在留カードを更新しました。", "PERSON", "NGUYEN VAN BINH"),
+        ("名前は東風谷 颯（こちや はやて）です。", "PERSON", "こちや はやて"),
+        ("ログインできません。よろしくお願いします。\n小比類巻 葵 / 090-0000-1234", "PERSON", "小比類巻 葵"),
+        ("叔母の うえだ とめ 様の件で問い合わせます。", "PERSON", "うえだ とめ"),
     ],
 )
 def test_recognizers(text: str, entity: str, value: str) -> None:
@@ -73,6 +79,8 @@ def test_recognizers(text: str, entity: str, value: str) -> None:
         "受付番号 202611270001 の件です。",
         "マイナンバー総合フリーダイヤル 0120-95-0178 に電話しました。",
         "東京都の窓口に行きました。暗証番号は4桁です。",
+        "回線は自宅のWi-Fiです。Google Chromeで開いています。",
+        "母の携帯 電話が壊れました。",
     ],
 )
 def test_decoys_survive(text: str) -> None:

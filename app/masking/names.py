@@ -136,6 +136,74 @@ def _cue_names(text: str) -> Iterable[Finding]:
             yield Finding("PERSON", m.start(1), m.end(1), 0.7)
 
 
+# Names written with a space between surname and given name, Latin-script names with a Japanese cue, signature
+# lines, and readings in brackets after a name. These need the cue or the layout: alone, the words are not names.
+_JA = "一-龥々〆ヶぁ-んァ-ヴー・"
+_SPACED_JA = rf"[{_JA}]{{1,6}}(?:[ ][{_JA}]{{1,6}}){{1,2}}"
+_LATIN_WORD = r"[A-Z][A-Za-z\u00C0-\u024F\u1E00-\u1EFF'\-]+"
+_LATIN_SEQ = rf"{_LATIN_WORD}(?:,?[ ]{_LATIN_WORD}){{0,4}}"
+_TECH_WORDS = {
+    "google", "chrome", "microsoft", "edge", "apple", "safari", "windows", "firefox", "iphone", "ipad", "galaxy",
+    "pixel", "xperia", "aquos", "wi-fi", "store", "play", "digital", "agency", "mynaportal", "line", "yahoo",
+    "docomo", "softbank", "au", "rakuten", "mac", "macos", "os", "version", "update", "english", "support",
+}  # fmt: skip
+_LABEL_WORDS = {"電話", "住所", "連絡先", "生年月日", "メール", "携帯", "番号", "電話番号", "年齢", "性別", "職業"}
+_SPACED_CUES: tuple[re.Pattern[str], ...] = (
+    re.compile(
+        rf"(?:氏名|お名前|名前|名義人?|申請者|申込者|契約者|宛名|代理人)\s*(?:は|:|：|=)\s*({_SPACED_JA}|{_LATIN_SEQ})"
+        r"(?=$|[\s、。,.(（/／]|です|さん|様|と申)"
+    ),
+    re.compile(
+        rf"(?:母|父|祖母|祖父|夫|妻|主人|息子|娘|兄|姉|弟|妹|代理人|本人|私|わたし)(?:の|、|は)\s*({_SPACED_JA})"
+        r"(?=が|は|を|に|の|様|さん|と|、|。|です|（|\(|\s)"
+    ),
+    re.compile(rf"(?:^|\n)[ \t]*(?:[―—\-]{{1,3}}[ \t]*)?({_SPACED_JA}|{_LATIN_SEQ})[ \t]*(?:[/／][ \t]*)?(?:\+?\d[\d\- ]{{8,}}\d)?[ \t]*(?=$|\n)"),
+    re.compile(rf"[―—]{{1,3}}[ \t]*({_SPACED_JA}|{_LATIN_SEQ})[ \t]*$"),
+    re.compile(rf"(?:^|\n)[ \t]*({_SPACED_JA})(?:様|さん|殿)[ \t]*(?=$|\n)"),
+    re.compile(rf"(?:^|(?<=[。\n]))[ \t]*({_SPACED_JA})(?=[（(][^）)\n]{{1,30}}[）)](?:です|と申します))"),
+    re.compile(r"(?:^|(?<=[。！？!?\n]))[ \t]*([ァ-ヴー]{1,8}(?:[ ][ァ-ヴー]{1,8}){1,3})(?=、|。|です|と申|[ \t]*$)"),
+    re.compile(rf"(?<![A-Za-z])({_LATIN_SEQ})[ ]?(?:です|と申します|という名前|といいます|と言います|[（(][ァ-ヴー・ ]+[）)])"),
+)
+_HONORIFIC_TAIL = re.compile(r" (?:様|さん|殿|くん|ちゃん|氏|です|でした|でございます|と申|といい|と言い)")
+_READING_AFTER = re.compile(rf"[ ]?[（(]([ぁ-んァ-ヴー・ ]{{2,24}}|{_LATIN_SEQ})[）)]")
+
+
+def _spaced_or_latin_ok(value: str) -> bool:
+    if value in _NOT_NAMES or any(w in value for w in ("マイナ", "カード", "アプリ", "ポータル")):
+        return False
+    if re.search(r"[A-Za-z]", value):
+        if re.search(f"[{_JA}]", value):
+            return False
+        words = value.replace(",", " ").split()  # Anne-Marie is one word; so is Wi-Fi
+        pieces = [p.lower() for w in words for p in (w, *w.split("-"))]
+        if any(p in _EN_WORDS or p in _TECH_WORDS for p in pieces):
+            return False
+        return len(words) >= 2 or (words[0].isupper() and len(words[0]) >= 4)
+    parts = value.split(" ")
+    if any(part in _LABEL_WORDS or part in _NOT_NAMES for part in parts):
+        return False
+    if _KANJI.search(value) and _HIRAGANA.search(value):
+        return False
+    nouns = [_common_noun_phrase(part) for part in parts if len(part) >= 2]
+    return not (nouns and all(nouns))  # 「携帯 電話」 is two nouns; 「鵜飼 乃愛」 is a name
+
+
+def _spaced_names(text: str) -> Iterable[Finding]:
+    for pattern in _SPACED_CUES:
+        for m in pattern.finditer(text):
+            value = _HONORIFIC_TAIL.split(m.group(1))[0]  # 「ひらの きく 様の代わり」 → 「ひらの きく」
+            if _spaced_or_latin_ok(value):
+                yield Finding("PERSON", m.start(1), m.start(1) + len(value), 0.85)
+
+
+def _readings_after(text: str, names: list[Finding]) -> Iterable[Finding]:
+    """「月見里 颯（やまなし はやて）」: the reading in brackets right after a name is the same person."""
+    for f in names:
+        m = _READING_AFTER.match(text, f.end)
+        if m is not None and m.group(1).strip():
+            yield Finding("PERSON", m.start(1), m.end(1), 0.8)
+
+
 def find_names(text: str) -> list[Finding]:
     found = [
         f
@@ -148,4 +216,6 @@ def find_names(text: str) -> list[Finding]:
         and not _PLACE_AFTER.match(text, f.end)
     ]
     found.extend(_cue_names(text))
+    found.extend(_spaced_names(text))
+    found.extend(_readings_after(text, found))
     return found
