@@ -147,7 +147,19 @@ _TECH_WORDS = {
     "pixel", "xperia", "aquos", "wi-fi", "store", "play", "digital", "agency", "mynaportal", "line", "yahoo",
     "docomo", "softbank", "au", "rakuten", "mac", "macos", "os", "version", "update", "english", "support",
 }  # fmt: skip
-_LABEL_WORDS = {"電話", "住所", "連絡先", "生年月日", "メール", "携帯", "番号", "電話番号", "年齢", "性別", "職業"}
+_LABEL_WORDS = {
+    "電話",
+    "住所",
+    "連絡先",
+    "生年月日",
+    "メール",
+    "携帯",
+    "番号",
+    "電話番号",
+    "年齢",
+    "性別",
+    "職業",
+}
 _SPACED_CUES: tuple[re.Pattern[str], ...] = (
     re.compile(
         rf"(?:氏名|お名前|名前|名義人?|申請者|申込者|契約者|宛名|代理人)\s*(?:は|:|：|=)\s*({_SPACED_JA}|{_LATIN_SEQ})"
@@ -157,12 +169,18 @@ _SPACED_CUES: tuple[re.Pattern[str], ...] = (
         rf"(?:母|父|祖母|祖父|夫|妻|主人|息子|娘|兄|姉|弟|妹|代理人|本人|私|わたし)(?:の|、|は)\s*({_SPACED_JA})"
         r"(?=が|は|を|に|の|様|さん|と|、|。|です|（|\(|\s)"
     ),
-    re.compile(rf"(?:^|\n)[ \t]*(?:[―—\-]{{1,3}}[ \t]*)?({_SPACED_JA}|{_LATIN_SEQ})[ \t]*(?:[/／][ \t]*)?(?:\+?\d[\d\- ]{{8,}}\d)?[ \t]*(?=$|\n)"),
+    re.compile(
+        rf"(?:^|\n)[ \t]*(?:[―—\-]{{1,3}}[ \t]*)?({_SPACED_JA}|{_LATIN_SEQ})[ \t]*(?:[/／][ \t]*)?(?:\+?\d[\d\- ]{{8,}}\d)?[ \t]*(?=$|\n)"
+    ),
     re.compile(rf"[―—]{{1,3}}[ \t]*({_SPACED_JA}|{_LATIN_SEQ})[ \t]*$"),
     re.compile(rf"(?:^|\n)[ \t]*({_SPACED_JA})(?:様|さん|殿)[ \t]*(?=$|\n)"),
     re.compile(rf"(?:^|(?<=[。\n]))[ \t]*({_SPACED_JA})(?=[（(][^）)\n]{{1,30}}[）)](?:です|と申します))"),
-    re.compile(r"(?:^|(?<=[。！？!?\n]))[ \t]*([ァ-ヴー]{1,8}(?:[ ][ァ-ヴー]{1,8}){1,3})(?=、|。|です|と申|[ \t]*$)"),
-    re.compile(rf"(?<![A-Za-z])({_LATIN_SEQ})[ ]?(?:です|と申します|という名前|といいます|と言います|[（(][ァ-ヴー・ ]+[）)])"),
+    re.compile(
+        r"(?:^|(?<=[。！？!?\n]))[ \t]*([ァ-ヴー]{1,8}(?:[ ][ァ-ヴー]{1,8}){1,3})(?=、|。|です|と申|[ \t]*$)"
+    ),
+    re.compile(
+        rf"(?<![A-Za-z])({_LATIN_SEQ})[ ]?(?:です|と申します|という名前|といいます|と言います|[（(][ァ-ヴー・ ]+[）)])"
+    ),
 )
 _HONORIFIC_TAIL = re.compile(r" (?:様|さん|殿|くん|ちゃん|氏|です|でした|でございます|と申|といい|と言い)")
 _READING_AFTER = re.compile(rf"[ ]?[（(]([ぁ-んァ-ヴー・ ]{{2,24}}|{_LATIN_SEQ})[）)]")
