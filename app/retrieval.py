@@ -203,7 +203,7 @@ class HybridRetriever:
                 hit.score += KIND_WEIGHT.get(chunk.kind, 1.0) / (self._rrf_k + rank + 1)
 
         vector = self._embedder.embed_query(query) if vector is None else vector
-        dense = self._store.query(vector, pool, where)
+        dense = self._store.query(vector, pool, where, name=snap.name)
         best_dense = dense[0][1] if dense else 0.0
         add("dense", [(snap.by_id[cid], sim) for cid, sim in dense if cid in snap.by_id])
         if snap.aux is not None:

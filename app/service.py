@@ -8,8 +8,10 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from app.alerts import FailureDetector, send_webhook
 from app.drafting.base import DraftContext, Drafter, DraftOutput, Source
@@ -73,6 +75,10 @@ class DraftService:
         )
         self._router: tuple[str | None, SemanticRouter] | None = None
         self._router_lock = threading.Lock()
+        # Masking and retrieval are CPU-bound Python: past a few at once, threads only fight over the GIL.
+        self._cpu_slots: AbstractContextManager[Any] = (
+            threading.BoundedSemaphore(settings.cpu_slots) if settings.cpu_slots > 0 else nullcontext()
+        )
         self._router_building = False
 
     @property
@@ -159,15 +165,18 @@ class DraftService:
         self._validate(request)
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
-        try:
-            mask = self.masker.mask(request.inquiry)
-        except MaskingError as exc:
-            raise InquiryError(str(exc)) from exc
-        timings["mask"] = _ms(t0)
-        t = time.perf_counter()
-        query = without_instructions(mask.text)  # what the citizen asks, without text aimed at the assistant
-        result = self.retriever.retrieve(query, k=self.settings.retrieval_top_k)
-        timings["retrieve"] = _ms(t)
+        with self._cpu_slots:
+            try:
+                mask = self.masker.mask(request.inquiry)
+            except MaskingError as exc:
+                raise InquiryError(str(exc)) from exc
+            timings["mask"] = _ms(t0)
+            t = time.perf_counter()
+            query = without_instructions(
+                mask.text
+            )  # what the citizen asks, without text aimed at the assistant
+            result = self.retriever.retrieve(query, k=self.settings.retrieval_top_k)
+            timings["retrieve"] = _ms(t)
         t = time.perf_counter()
         snapshot = self.retriever.snapshot()
         evidence = Evidence(result.best_dense, result.kana_share, result.coverage)

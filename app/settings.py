@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(
         default_factory=list, description="Allowed CORS origins; empty = CORS off"
     )
+    cpu_slots: int = Field(
+        1,
+        description="Drafts masked/retrieved at once per worker (0 = no limit); queue the rest instead of GIL thrash",
+    )
     max_request_bytes: int = 64_000
     rate_limit_per_minute: int = 120
 

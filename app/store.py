@@ -98,6 +98,7 @@ class KnowledgeStore:
         self._client = client or make_client(settings)
         self._prefix = settings.collection_prefix
         self._ef = embedding_function(embedder)
+        self._handles: dict[str, Any] = {}
 
     # --- registry -------------------------------------------------------------------------------
     def _registry(self) -> Any:
@@ -207,14 +208,29 @@ class KnowledgeStore:
             return None
         return Chunk.from_metadata(page["ids"][0], page["metadatas"][0])
 
-    def query(self, vector: Matrix, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
-        collection = self.active()
-        if collection is None:
+    def query(
+        self, vector: Matrix, k: int, where: dict[str, Any] | None = None, name: str | None = None
+    ) -> list[tuple[str, float]]:
+        """Nearest chunks in version `name` (the retriever's snapshot; default: the active one). Handles of
+        versions are kept, so a query costs one call to Chroma, not three."""
+        name = name or self.active_name()
+        if not name:
             return []
-        res = collection.query(
-            query_embeddings=[np.asarray(vector, dtype=np.float32)],
-            n_results=k,
-            where=where or None,
-            include=["distances"],
-        )
+        kwargs: dict[str, Any] = {
+            "query_embeddings": [np.asarray(vector, dtype=np.float32)],
+            "n_results": k,
+            "where": where or None,
+            "include": ["distances"],
+        }
+        collection = self._handles.get(name)
+        if collection is None:
+            collection = self._handles[name] = self.open(name)
+        try:
+            res = collection.query(**kwargs)
+        except Exception:  # the version was dropped by a re-index: use the active one
+            self._handles.pop(name, None)
+            active = self.active()
+            if active is None:
+                return []
+            res = active.query(**kwargs)
         return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
