@@ -8,7 +8,6 @@ a re-index embeds only what changed."""
 from __future__ import annotations
 
 import re
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +36,6 @@ class AuxDenseIndex:
             if hashes
             else np.zeros((0, dim), dtype=np.float32)
         )
-        self._lock = threading.Lock()
 
     def top(self, query: str, pool: int) -> list[tuple[int, float]]:
         """(chunk position, cosine) of the best `pool` chunks."""

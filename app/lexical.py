@@ -5,30 +5,16 @@ separate ranked lists for reciprocal rank fusion (mixing them dilutes both)."""
 from __future__ import annotations
 
 import math
-import threading
 from collections import Counter
-from typing import Any
 
 import numpy as np
 from scipy import sparse
 
+from app import sudachi
 from app.textnorm import char_bigrams, nfkc, to_hiragana
 
 K1 = 1.2
 B = 0.75
-
-
-_LOCAL = threading.local()
-
-
-def _sudachi() -> Any:
-    """One Sudachi tokenizer per thread: a tokenizer must not be used by two threads at once."""
-    tokenizer = getattr(_LOCAL, "tokenizer", None)
-    if tokenizer is None:
-        from sudachipy import dictionary
-
-        tokenizer = _LOCAL.tokenizer = dictionary.Dictionary(dict="core").create()
-    return tokenizer
 
 
 def reading(text: str) -> str:
@@ -38,7 +24,7 @@ def reading(text: str) -> str:
     mode = tokenizer.Tokenizer.SplitMode.C
     out: list[str] = []
     for start in range(0, len(text), 4000):  # Sudachi refuses very long inputs
-        out.extend(m.reading_form() for m in _sudachi().tokenize(text[start : start + 4000], mode))
+        out.extend(m.reading_form() for m in sudachi.tokenizer().tokenize(text[start : start + 4000], mode))
     return to_hiragana("".join(out))
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from app.aux_dense import AuxDenseIndex
 from app.chunks import Chunk
 from app.embeddings import Embedder
 from app.lexical import BM25Index
+from app.reloading import Reloading
 from app.store import KnowledgeStore
 from app.textnorm import char_bigrams, detect_language, nfkc
 
@@ -127,33 +127,19 @@ class HybridRetriever:
         self._aux_cache_dir = aux_cache_dir
         self._rrf_k = rrf_k
         self._refresh_s = refresh_s
-        self._lock = threading.Lock()
-        self._snapshot: IndexSnapshot | None = None
+        self._snapshots: Reloading[str | None, IndexSnapshot] = Reloading(self._build, "index snapshot")
         self._checked = 0.0
-        self._building = False
 
     def snapshot(self) -> IndexSnapshot:
-        """The in-memory index of the active version. Every few seconds one request checks whether a re-index
-        switched the version; if so a background thread builds the new snapshot (seconds of tokenising) while
-        every request, the checking one included, keeps using the current one until it is swapped in."""
-        current = self._snapshot
-        if current is None:
-            with self._lock:
-                if self._snapshot is None:
-                    self._snapshot = self._build(self._store.active_name())
-                return self._snapshot
+        """The in-memory index of the active version. Every few seconds a request checks whether a re-index
+        switched the version; the new snapshot (seconds of tokenising) is then built in the background."""
+        current = self._snapshots.current()
         now = time.monotonic()
-        if now - self._checked < self._refresh_s or not self._lock.acquire(blocking=False):
+        if current is not None and now - self._checked < self._refresh_s:
             return current
-        try:
-            self._checked = now
-            name = self._store.active_name()
-            if name != current.name and not self._building:
-                self._building = True
-                threading.Thread(target=self._swap_in, args=(name,), daemon=True, name="snapshot").start()
-        finally:
-            self._lock.release()
-        return current
+        self._checked = now
+        name = self._store.active_name()
+        return self._snapshots.get(name, name)
 
     def _build(self, name: str | None) -> IndexSnapshot:
         chunks = self._store.load_chunks()
@@ -163,21 +149,6 @@ class HybridRetriever:
             else None
         )
         return IndexSnapshot(name, chunks, aux)
-
-    def _swap_in(self, name: str | None) -> None:
-        try:
-            self._snapshot = self._build(name)
-        except Exception:  # the current snapshot keeps serving; the next check tries again
-            log.exception("could not load index version %s", name)
-        finally:
-            self._building = False
-
-    def refresh_now(self) -> IndexSnapshot:
-        """Load the active version synchronously (CLI, tests, after an in-process ingest)."""
-        with self._lock:
-            self._snapshot = self._build(self._store.active_name())
-            self._checked = time.monotonic()
-            return self._snapshot
 
     def _rank(
         self,

@@ -22,6 +22,7 @@ from app.embeddings import Embedder, build_aux_embedder, build_embedder
 from app.instructions import has_instructions, without_instructions
 from app.masking import Masker, MaskingError, MaskResult, build_masker, scrub_structured
 from app.recommend import NOTE_OPS, Decision, Evidence, recommend
+from app.reloading import Reloading
 from app.retrieval import Hit, HybridRetriever, IndexSnapshot
 from app.routing import RoutingRule, load_rules
 from app.schemas import Alert, Citation, Draft, DraftRequest, Recommendation
@@ -73,13 +74,13 @@ class DraftService:
         self.detector = FailureDetector(
             settings.alert_threshold, settings.alert_window_minutes * 60, settings.alert_similarity
         )
-        self._router: tuple[str | None, SemanticRouter] | None = None
-        self._router_lock = threading.Lock()
+        self._routers: Reloading[IndexSnapshot, SemanticRouter] = Reloading(
+            self._build_router, "semantic router"
+        )
         # Masking and retrieval are CPU-bound Python: past a few at once, threads only fight over the GIL.
         self._cpu_slots: AbstractContextManager[Any] = (
             threading.BoundedSemaphore(settings.cpu_slots) if settings.cpu_slots > 0 else nullcontext()
         )
-        self._router_building = False
 
     @property
     def masker(self) -> Masker:
@@ -95,36 +96,15 @@ class DraftService:
 
     def router(self) -> SemanticRouter:
         """Built per index version: the FAQ questions of the active version are the 'answer' neighbours. After a
-        re-index the new router is built in a background thread; requests keep using the previous one."""
+        re-index the new router is built in the background; requests keep using the previous one."""
         snapshot = self.retriever.snapshot()
-        current = self._router
-        if current is None:
-            with self._router_lock:
-                if self._router is None:
-                    self._router = (snapshot.name, self._build_router(snapshot))
-                return self._router[1]
-        if current[0] != snapshot.name and self._router_lock.acquire(blocking=False):
-            try:
-                if not self._router_building:
-                    self._router_building = True
-                    threading.Thread(target=self._swap_router, args=(snapshot,), daemon=True).start()
-            finally:
-                self._router_lock.release()
-        return current[1]
+        return self._routers.get(snapshot.name, snapshot)
 
     def _build_router(self, snapshot: IndexSnapshot) -> SemanticRouter:
         questions = [c.title for c in snapshot.chunks if c.kind == "faq" and not c.extra.get("alias")]
         return SemanticRouter(
             self.route_examples, questions, self.embedder, self.settings.data_dir / "router-cache"
         )
-
-    def _swap_router(self, snapshot: IndexSnapshot) -> None:
-        try:
-            self._router = (snapshot.name, self._build_router(snapshot))
-        except Exception:  # the previous router keeps serving; the next request tries again
-            log.exception("could not build the semantic router for %s", snapshot.name)
-        finally:
-            self._router_building = False
 
     def category_of(self, draft: Draft) -> str:
         """The topic a stored draft is counted under in reports: the category of the first cited source that
@@ -172,9 +152,8 @@ class DraftService:
                 raise InquiryError(str(exc)) from exc
             timings["mask"] = _ms(t0)
             t = time.perf_counter()
-            query = without_instructions(
-                mask.text
-            )  # what the citizen asks, without text aimed at the assistant
+            # What the citizen asks, without text aimed at the assistant.
+            query = without_instructions(mask.text)
             result = self.retriever.retrieve(query, k=self.settings.retrieval_top_k)
             timings["retrieve"] = _ms(t)
         t = time.perf_counter()

@@ -4,10 +4,9 @@ GiNZA's NER (presidio engine) misses many kana, rare and foreign names; these re
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable
-from typing import Any
 
+from app import sudachi
 from app.masking.findings import Finding
 
 _NAME = "一-龥々〆ヶぁ-んァ-ヴー・=A-Za-z"
@@ -35,6 +34,7 @@ _NOT_NAMES = {
     "マイナ", "アプリ", "カード", "スマホ", "パスワード", "ログイン", "サービス", "サポート", "ヘルプデスク", "コンビニ",
     "ブラウザ", "エラー", "デジタル", "オンライン",
 }  # fmt: skip
+_PRODUCT_PARTS = ("マイナ", "カード", "アプリ", "ポータル")  # parts of product words, never of a name
 _PARTICLE_TAIL = re.compile(r"(?:の|は|が|を|に|で|と|も|へ)$")
 _ROMAJI_SYLLABLES = re.compile(r"^(?:(?:[kgsztdnhbpmyrwfj]|sh|ch|ts)?y?[aiueo]|n)+$", re.IGNORECASE)
 _KANJI = re.compile(r"[一-龥々]")
@@ -54,7 +54,7 @@ def plausible_name(value: str) -> bool:
     compact = value.replace(" ", "")
     if len(compact) < 2 or len(compact) > 16 or value in _NOT_NAMES:
         return False
-    if any(w in value for w in ("マイナ", "カード", "アプリ", "ポータル")):
+    if any(w in value for w in _PRODUCT_PARTS):
         return False
     if re.search(r"[A-Za-z]", value) and re.search(r"[一-龥々ぁ-んァ-ヴ]", value):
         return False  # 「ブラウザはChrome」: mixed scripts are phrases
@@ -75,19 +75,6 @@ def plausible_name(value: str) -> bool:
     return True
 
 
-_LOCAL = threading.local()
-
-
-def _tokenizer() -> Any:
-    """One Sudachi tokenizer per thread: a tokenizer must not be used by two threads at once."""
-    tokenizer = getattr(_LOCAL, "tokenizer", None)
-    if tokenizer is None:
-        from sudachipy import dictionary
-
-        tokenizer = _LOCAL.tokenizer = dictionary.Dictionary(dict="core").create()
-    return tokenizer
-
-
 def _sudachi_names(text: str) -> Iterable[Finding]:
     from sudachipy import tokenizer as sudachi_tokenizer
 
@@ -95,7 +82,7 @@ def _sudachi_names(text: str) -> Iterable[Finding]:
     start: int | None = None
     end = 0
     for offset in range(0, len(text), 4000):  # Sudachi refuses very long inputs
-        for m in _tokenizer().tokenize(text[offset : offset + 4000], mode):
+        for m in sudachi.tokenizer().tokenize(text[offset : offset + 4000], mode):
             pos = m.part_of_speech()
             if pos[1] == "固有名詞" and pos[2] == "人名":
                 if start is None:
@@ -114,7 +101,7 @@ def _common_noun_phrase(value: str) -> bool:
     """弁護士, 担当者, 会社員: words Sudachi knows as common nouns are not names."""
     if not _KANJI.search(value) or _HIRAGANA.search(value) or re.search(r"[ァ-ヴA-Za-z]", value):
         return False  # only kanji-only candidates: kana and romaji names are not dictionary nouns
-    morphemes = list(_tokenizer().tokenize(value))
+    morphemes = list(sudachi.tokenizer().tokenize(value))
     return bool(morphemes) and all(
         m.part_of_speech()[0] == "名詞" and m.part_of_speech()[1] == "普通名詞" and not m.is_oov()
         for m in morphemes
@@ -187,7 +174,7 @@ _READING_AFTER = re.compile(rf"[ ]?[（(]([ぁ-んァ-ヴー・ ]{{2,24}}|{_LATI
 
 
 def _spaced_or_latin_ok(value: str) -> bool:
-    if value in _NOT_NAMES or any(w in value for w in ("マイナ", "カード", "アプリ", "ポータル")):
+    if value in _NOT_NAMES or any(w in value for w in _PRODUCT_PARTS):
         return False
     if re.search(r"[A-Za-z]", value):
         if re.search(f"[{_JA}]", value):

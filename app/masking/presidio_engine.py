@@ -46,11 +46,11 @@ def _sentences(text: str) -> list[tuple[int, str]]:
 
 def needs_ner(sentence: str) -> bool:
     """Run GiNZA only on sentences with a proper noun, an unknown word or a capitalised Latin word."""
-    from app.masking.names import _tokenizer
+    from app import sudachi
 
     if re.search(r"[A-Z][a-z]+", sentence):
         return True
-    for m in _tokenizer().tokenize(sentence):
+    for m in sudachi.tokenizer().tokenize(sentence):
         pos = m.part_of_speech()
         if m.is_oov() or (pos[1] == "固有名詞" and m.surface() not in _KNOWN_PROPER):
             return True
