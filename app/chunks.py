@@ -28,9 +28,13 @@ class Chunk:
     @property
     def text(self) -> str:
         """What is embedded and indexed: title and body together; a question alias is the question alone
-        (paraphrased inquiries meet a bare question better than question + answer)."""
-        if self.extra.get("alias") == "question":
+        (paraphrased inquiries meet a bare question better than question + answer), a phrasing alias the
+        citizen's wording a knowledge manager recorded for the entry."""
+        alias = self.extra.get("alias")
+        if alias == "question":
             return self.title
+        if alias == "phrasing":
+            return self.extra.get("phrasing", self.title)
         return f"{self.title}\n{self.body}"
 
     @property

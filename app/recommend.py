@@ -39,6 +39,9 @@ DESTINATION_REASONS = {
 # neighbourhood with a share ≥ 0.67 or a margin ≥ 0.02 over the closest answerable example; answerable
 # inquiries stay at or below a share of 0.65 and a margin of 0.019.
 ROUTER_MIN_SHARE = 0.66
+# The router's linear classifier escalates on its own only when it is this sure: on the dev split 0.9 kept
+# answerable inquiries that merely sound like complaints (hard negatives) as answers.
+CLASSIFIER_MIN_PROBABILITY = 0.9
 ROUTER_MIN_MARGIN = 0.02
 
 
@@ -131,6 +134,18 @@ def recommend(
                 confidence=round(0.5 + 0.4 * vote.share, 3),
             ),
             DESTINATION_NOTES[vote.route],
+        )
+    if vote is not None and vote.escalation_probability >= CLASSIFIER_MIN_PROBABILITY:
+        route = vote.classifier_route
+        reason = f"{DESTINATION_REASONS[route]}（問合せ例から学習した分類による判断）"
+        return Decision(
+            Recommendation(
+                action="escalate",
+                destination=route,
+                reason=reason,
+                confidence=round(vote.escalation_probability * 0.9, 3),
+            ),
+            DESTINATION_NOTES[route],
         )
     if not hits or strength < min_answer_score:
         reason = "ナレッジに該当する回答が見つかりません。回答を作らず、対応先をデジタル庁に確認してください"

@@ -174,7 +174,9 @@ class HybridRetriever:
                 hit.score += KIND_WEIGHT.get(chunk.kind, 1.0) / (self._rrf_k + rank + 1)
 
         vector = self._embedder.embed_query(query) if vector is None else vector
-        dense = self._store.query(vector, pool, where, name=snap.name)
+        # An FAQ entry has several vectors (Q&A, question, citizens' phrasings): ask for more to keep `pool`
+        # distinct sources.
+        dense = self._store.query(vector, pool * 2, where, name=snap.name)
         best_dense = dense[0][1] if dense else 0.0
         add("dense", [(snap.by_id[cid], sim) for cid, sim in dense if cid in snap.by_id])
         if snap.aux is not None:
@@ -182,7 +184,7 @@ class HybridRetriever:
                 "dense_aux",
                 [
                     (snap.chunks[i], sim)
-                    for i, sim in snap.aux.top(query, pool)
+                    for i, sim in snap.aux.top(query, pool * 2)
                     if not kinds or snap.chunks[i].kind in kinds
                 ],
             )

@@ -101,7 +101,8 @@ class DraftService:
         return self._routers.get(snapshot.name, snapshot)
 
     def _build_router(self, snapshot: IndexSnapshot) -> SemanticRouter:
-        questions = [c.title for c in snapshot.chunks if c.kind == "faq" and not c.extra.get("alias")]
+        # The 'answer' side: FAQ questions and the citizens' phrasings recorded for them.
+        questions = [c.text for c in snapshot.chunks if c.kind == "faq" and c.extra.get("alias")]
         return SemanticRouter(
             self.route_examples, questions, self.embedder, self.settings.data_dir / "router-cache"
         )

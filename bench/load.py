@@ -121,8 +121,9 @@ def main() -> None:
                 except httpx.HTTPError:
                     pass
                 time.sleep(1)
-            hammer(url, inquiries, 4, 10)  # warm-up (every worker loads its models)
+            hammer(url, inquiries, 4, 10)  # warm-up (every worker loads its models; 503 until each is ready)
             SERVER_TOTALS.clear()
+            ERROR_KINDS.clear()
             lat, err, n = hammer(url, inquiries, args.clients, args.seconds)
             print(
                 f"  pipeline time inside the server: p50 {percentile(SERVER_TOTALS, 0.5):.0f} ms, "

@@ -118,6 +118,33 @@ def question_alias(chunk: Chunk) -> Chunk:
     )
 
 
+def phrasing_aliases(chunk: Chunk, phrasings: list[str]) -> list[Chunk]:
+    """More vectors for the same entry: how citizens actually ask it (colloquial, symptom-first, kana)."""
+    out: list[Chunk] = []
+    for n, phrasing in enumerate(dict.fromkeys(p.strip() for p in phrasings if p.strip()), start=1):
+        alias = question_alias(chunk)
+        alias.id = f"{chunk.id}~p{n}"
+        alias.extra = {"alias": "phrasing", "phrasing": phrasing}
+        out.append(alias)
+    return out
+
+
+_ALIAS_SPLIT = re.compile(r"\s*(?:\n|｜|\|)\s*")
+
+
+def _aliases_of(rec: dict[str, Any]) -> list[str] | None:
+    """The optional `aliases` field: a list in JSON Lines; one cell split on new lines or ｜ in a table.
+    None when it is malformed (the caller reports the row)."""
+    raw = rec.get("aliases")
+    if raw is None or raw == "":
+        return []
+    if isinstance(raw, str):
+        return [a for a in _ALIAS_SPLIT.split(raw) if a]
+    if isinstance(raw, list) and all(isinstance(a, str) for a in raw):
+        return raw
+    return None
+
+
 def load_faq(path: Path, source: str, release: str) -> LoadResult:
     records: list[tuple[int, dict[str, Any]]] = []
     issues: list[IngestIssue] = []
@@ -148,9 +175,14 @@ def load_faq(path: Path, source: str, release: str) -> LoadResult:
                 IngestIssue(source, "required field is missing or empty", row=row, field=missing[0])
             )
             continue
+        aliases = _aliases_of(rec)
+        if aliases is None:
+            issues.append(IngestIssue(source, "aliases must be a list of strings", row=row, field="aliases"))
+            continue
         chunk = _faq_chunk(rec, source, release)
         chunks.append(chunk)
         chunks.append(question_alias(chunk))
+        chunks.extend(phrasing_aliases(chunk, aliases))
     if not chunks and not issues:
         raise FileRejected("no FAQ entries in the file")
     return chunks, issues

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from app.chunks import Chunk
 from app.embeddings import build_embedder
 from app.masking import FastMasker
 from app.store import IndexMismatchError, KnowledgeStore
@@ -45,9 +46,8 @@ def test_incremental_reindex(small_knowledge: Path, tmp_path: Path) -> None:
     third, _ = _ingest(small_knowledge, tmp_path / "data", release="2026.12")
     assert [c.id for c in third.diff.entries()[1]] == [rec["id"]]
     assert [r[0] for r in third.diff.entries()[2]] == [removed]
-    assert (
-        third.embedded == 2
-    )  # only the changed entry (its Q&A vector and its question alias) is re-embedded
+    # only the changed entry is re-embedded: its Q&A vector, its question alias and its phrasing aliases
+    assert third.embedded == 2 + len(rec.get("aliases", []))
     assert store.active_name() != v1
     chunks = {c.id: c for c in store.load_chunks()}
     assert removed not in chunks and chunks[rec["id"]].body.endswith("更新しました。）")
@@ -220,3 +220,55 @@ def test_xlsx_and_cp932_csv_load_the_same_rows() -> None:
     )
     assert len(xlsx) == len(csv_chunks) >= 300
     assert [c.id for c in xlsx] == [c.id for c in csv_chunks]
+
+
+def test_faq_phrasing_aliases_are_extra_vectors_of_their_entry(tmp_path: Path) -> None:
+    from ingest.loaders import load_faq
+
+    rows = [
+        {"id": "faq-t-001", "category": "暗証番号", "question": "暗証番号を忘れた場合は？", "answer": "窓口で再設定します。",
+         "aliases": ["4桁の番号を忘れちゃった", "あんしょうばんごう わすれた"]},
+        {"id": "faq-t-002", "category": "暗証番号", "question": "ロックの解除は？", "answer": "窓口で解除します。",
+         "aliases": "ロックされた"},
+        {"id": "faq-t-003", "category": "暗証番号", "question": "別の質問", "answer": "別の答え。", "aliases": [3]},
+    ]  # fmt: skip
+    path = tmp_path / "faq.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    chunks, issues = load_faq(path, "faq/faq.jsonl", "2026.12")
+    by_id = {c.id: c for c in chunks}
+    assert by_id["faq-t-001~p2"].text == "あんしょうばんごう わすれた"
+    assert (
+        by_id["faq-t-001~p1"].source_id == "faq-t-001"
+        and by_id["faq-t-001~q"].text == "暗証番号を忘れた場合は？"
+    )
+    assert by_id["faq-t-002~p1"].text == "ロックされた"
+    assert "faq-t-003" not in by_id  # a malformed row is reported, not half-loaded
+    assert [(i.row, i.field) for i in issues] == [(3, "aliases")]
+
+    table = tmp_path / "faq.csv"
+    with table.open("w", encoding="cp932", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "category", "question", "answer", "aliases"])
+        writer.writerow(
+            ["faq-t-004", "ログイン", "ログインできない", "再起動してください。", "入れない｜ログイン むり"]
+        )
+    table_chunks, _ = load_faq(table, "faq/faq.csv", "2026.12")
+    assert [c.text for c in table_chunks if c.extra.get("alias") == "phrasing"] == [
+        "入れない",
+        "ログイン むり",
+    ]
+
+
+def test_alias_only_edit_shows_its_entry_as_changed() -> None:
+    from ingest.diff import compute_diff
+    from ingest.loaders import phrasing_aliases, question_alias
+
+    entry = Chunk("faq-t-001", "faq", "faq-t-001", "暗証番号を忘れた", "窓口で再設定します。", "faq/t.jsonl")
+    before = [entry, question_alias(entry), *phrasing_aliases(entry, ["わすれた", "4桁が不明"])]
+    old = {c.id: (c.content_hash, c.kind, c.title) for c in before}
+    after = [entry, question_alias(entry), *phrasing_aliases(entry, ["わすれた"])]  # one phrasing dropped
+    diff = compute_diff(after, old, in_scope=set(old))
+    added, changed, removed = diff.entries()
+    assert not diff.is_empty
+    assert (added, [c.id for c in changed], removed) == ([], ["faq-t-001"], [])
+    assert "faq-t-001" in diff.to_markdown("2026.12")

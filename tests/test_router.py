@@ -55,6 +55,6 @@ def test_semantic_router_votes_by_meaning(tmp_path: Path) -> None:
     vote = router.vote(e.embed_query("エラー番号 ZX-9001 が表示されて手続きが止まっています"))
     assert vote is not None and vote.route == "ops_vendor"
     assert router.vote(e.embed_query("パスワードを忘れてしまいました")).route == "answer"  # type: ignore[union-attr]
-    assert list(tmp_path.glob("router-*.npy"))  # embeddings cached for the next start
+    assert list(tmp_path.glob("router-*.npz"))  # embeddings cached for the next start
     cached = SemanticRouter(examples, ["暗証番号を忘れた場合はどうすればよいですか"], e, cache_dir=tmp_path)
     assert np.allclose(cached._matrix, router._matrix)

@@ -45,7 +45,9 @@ class KnowledgeProfile:
             if len(ids) < MIN_CHUNKS_FOR_CENTRE and language != ALL:
                 continue
             centre = np.mean([raw[i] for i in ids], axis=0).astype(np.float32)
-            questions = [raw[i] for i in ids if chunks[i].kind == "faq" and chunks[i].extra.get("alias")]
+            questions = [
+                raw[i] for i in ids if chunks[i].kind == "faq" and chunks[i].extra.get("alias") == "question"
+            ]
             centres[language] = centre
             if questions and (len(questions) >= MIN_FAQS_FOR_QUANTILE or language == ALL):
                 thresholds[language] = threshold_from_questions(centred(np.stack(questions), centre))

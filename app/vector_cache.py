@@ -1,0 +1,69 @@
+"""Vectors kept on disk by the hash of what was embedded, one file per model and use.
+
+Why: after a re-index only the texts that changed should be embedded again. A cache keyed by the whole list
+re-embeds everything when one FAQ question changes (a minute and more of CPU in a serving worker)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from app.embeddings import Matrix
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def cached_vectors(
+    keys: list[str],
+    texts: list[str],
+    embed: Callable[[list[str]], Matrix],
+    cache_dir: Path | None,
+    name: str,
+    dim: int,
+) -> Matrix:
+    """One row per key, in order; only keys not in the cache are embedded. The file keeps exactly these keys,
+    so it does not grow across releases."""
+    cached = _load(cache_dir, name)
+    text_of = dict(zip(keys, texts, strict=True))
+    missing = [k for k in dict.fromkeys(keys) if k not in cached]
+    if missing:
+        vectors = embed([text_of[k] for k in missing])
+        cached.update(zip(missing, vectors, strict=True))
+    if missing or set(cached) != set(keys):
+        _save(cache_dir, name, {k: cached[k] for k in dict.fromkeys(keys)})
+    if not keys:
+        return np.zeros((0, dim), dtype=np.float32)
+    return np.vstack([cached[k] for k in keys]).astype(np.float32)
+
+
+def _cache_file(cache_dir: Path, name: str) -> Path:
+    return cache_dir / (re.sub(r"[^A-Za-z0-9_.-]+", "_", name) + ".npz")
+
+
+def _load(cache_dir: Path | None, name: str) -> dict[str, Matrix]:
+    if cache_dir is None:
+        return {}
+    path = _cache_file(cache_dir, name)
+    if not path.exists():
+        return {}
+    try:
+        with np.load(path) as data:
+            return dict(zip([str(h) for h in data["hashes"]], data["vectors"], strict=True))
+    except (OSError, ValueError, KeyError):
+        return {}  # a damaged cache is rebuilt
+
+
+def _save(cache_dir: Path | None, name: str, vectors: dict[str, Matrix]) -> None:
+    if cache_dir is None or not vectors:
+        return
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    path = _cache_file(cache_dir, name)
+    tmp = path.with_suffix(f".{id(vectors)}.tmp.npz")  # two workers may write at once; the rename is atomic
+    np.savez(tmp, hashes=np.array(list(vectors)), vectors=np.vstack(list(vectors.values())))
+    tmp.replace(path)
