@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -170,11 +171,23 @@ def _draft_batch(service, batch: Path, out: Path | None, mode: str | None) -> in
     return 1 if failures else 0
 
 
+def embedding_threads_for(workers: int, cores: int, chosen: bool) -> int | None:
+    """Several workers share the cores: each embeds with cores/workers threads unless the operator chose.
+    Two workers with two OpenMP threads each on two cores spend their time spinning."""
+    if workers <= 1 or chosen:
+        return None
+    return max(1, cores // workers)
+
+
 @app.command()
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     """Serve the API (/v1, /docs) and the operator page on http://HOST:PORT/."""
     import uvicorn
 
+    chosen = "embedding_threads" in get_settings().model_fields_set  # from the environment or .env
+    threads = embedding_threads_for(workers, os.cpu_count() or 1, chosen)
+    if threads is not None:  # workers are spawned processes: they read settings from the environment
+        os.environ["DRAFTDESK_EMBEDDING_THREADS"] = str(threads)
     uvicorn.run(
         "app.api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info"
     )

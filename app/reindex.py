@@ -165,13 +165,13 @@ def lower_priority() -> None:
 
 def run_job(job_file: Path) -> int:
     """The child: ingest, then record the outcome in the job file, at the lowest CPU priority."""
+    lower_priority()  # first: nice and the scheduling class are per thread, inherited only by later threads
     from app.embeddings import build_embedder
     from app.masking import build_masker
     from app.settings import get_settings
     from app.store import KnowledgeStore
     from ingest.pipeline import run_ingest
 
-    lower_priority()
     job = _read_job(job_file)
     if job is None:
         return 2

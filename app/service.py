@@ -21,6 +21,7 @@ from app.drafting.llm import LLMDrafter
 from app.embeddings import Embedder, build_aux_embedder, build_embedder
 from app.instructions import has_instructions, without_instructions
 from app.masking import Masker, MaskingError, MaskResult, build_masker, scrub_structured
+from app.native_threads import limit_blas_threads
 from app.recommend import NOTE_OPS, Decision, Evidence, recommend
 from app.reloading import Reloading
 from app.retrieval import Hit, HybridRetriever, IndexSnapshot
@@ -123,6 +124,7 @@ class DraftService:
         self.retriever.snapshot()
         self.router()
         self.embedder.embed_query("ウォームアップ")
+        limit_blas_threads(self.settings.blas_threads)
 
     def ready(self) -> dict[str, bool]:
         return {"masker": self._masker is not None, "index": bool(self.retriever.snapshot().chunks)}
@@ -286,7 +288,7 @@ def _renumber(text: str, by_number: dict[int, Source]) -> tuple[str, list[Source
 
 
 def _note_hit(note_id: str, snapshot: IndexSnapshot, prefer: str, score: float) -> Hit | None:
-    sections = [c for c in snapshot.chunks if c.source_id == note_id]
+    sections = [c for c in snapshot.chunks if c.source_id == note_id and not c.extra.get("alias")]
     if not sections:
         return None
     chunk = next((c for c in sections if prefer and prefer in c.title), sections[0])

@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     embedding_base_url: str | None = None
     embedding_api_key: SecretStr | None = None
     embedding_threads: int = 2
+    blas_threads: int = Field(
+        1,
+        description="numpy/scipy BLAS threads per process (0 = library default); requests and workers already "
+        "use the cores, and idle BLAS threads spin",
+    )
 
     mask_engine: MaskEngine = "presidio"
     max_inquiry_chars: int = 20_000

@@ -55,3 +55,13 @@ def test_help_lists_commands() -> None:
     )
     for command in ("config", "ingest", "draft", "serve", "eval"):
         assert command in r.stdout
+
+
+def test_serve_sizes_embedding_threads_by_workers() -> None:
+    from app.cli import embedding_threads_for
+
+    assert embedding_threads_for(2, 2, chosen=False) == 1  # two workers on two cores: one thread each
+    assert embedding_threads_for(2, 8, chosen=False) == 4
+    assert embedding_threads_for(3, 2, chosen=False) == 1
+    assert embedding_threads_for(1, 2, chosen=False) is None  # one worker keeps the setting's default
+    assert embedding_threads_for(2, 2, chosen=True) is None  # the operator's choice wins

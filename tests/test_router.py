@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,42 @@ def test_bundled_rules_and_examples_load() -> None:
     # ordinary how-to questions match no escalation rule
     for text in ("暗証番号を忘れました", "公金受取口座を登録したい", "マイナポータルにログインする方法"):
         assert not [r for r in match_rules(rules, text) if r.action == "escalate"]
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        ("来月から仕事の都合で海外に住みます。マイナポータルはどうなりますか", "route-ask-overseas"),
+        ("I am leaving Japan next year. What happens to my account?", "route-ask-overseas"),
+        ("母が亡くなりました。母のアカウントはどうすればよいですか", "route-ask-deceased"),
+        ("口座は1人1つしか登録できないのはなぜですか", "route-agency-spec-why"),
+        ("今後スマートウォッチでも使えるようになりますか", "route-agency-feature-request"),
+        ("利用者の事情を考えていないと思う。時間帯を見直してほしい", "route-agency-opinion-complaint"),
+        (
+            "画面では登録済みと出るのに、申請画面では口座が登録されていませんと出ます",
+            "route-ops-data-not-reflected",
+        ),
+    ],
+)
+def test_coverage_gap_rules(text: str, rule_id: str) -> None:
+    """Topics the knowledge does not cover (moving abroad, a deceased holder's account) and policy 'why's escalate."""
+    rules = load_rules(KNOWLEDGE / "routing" / "rules.yaml")
+    assert rule_id in [r.id for r in match_rules(rules, text)]
+
+
+def test_no_faq_question_or_phrasing_matches_an_escalation_rule() -> None:
+    """Every question the FAQ answers, in every recorded phrasing, must stay an answer as far as rules go:
+    a rule that escalates a question the knowledge answers costs the single-resolution rate."""
+    rules = load_rules(KNOWLEDGE / "routing" / "rules.yaml")
+    offending = []
+    for path in sorted((KNOWLEDGE / "faq").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            rec = json.loads(line)
+            for text in [rec.get("question", ""), *rec.get("aliases", [])] if "id" in rec else []:
+                deciding = match_rules(rules, text)[:1]  # rules are tried in order; the first match decides
+                if deciding and deciding[0].action == "escalate":
+                    offending.append((rec["id"], text, deciding[0].id))
+    assert offending == []
 
 
 def test_rule_errors_name_the_rule_and_field(tmp_path: Path) -> None:
