@@ -6,6 +6,7 @@ re-embeds everything when one FAQ question changes (a minute and more of CPU in 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -64,6 +65,6 @@ def _save(cache_dir: Path | None, name: str, vectors: dict[str, Matrix]) -> None
         return
     cache_dir.mkdir(parents=True, exist_ok=True)
     path = _cache_file(cache_dir, name)
-    tmp = path.with_suffix(f".{id(vectors)}.tmp.npz")  # two workers may write at once; the rename is atomic
+    tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")  # two workers may write at once; the rename is atomic
     np.savez(tmp, hashes=np.array(list(vectors)), vectors=np.vstack(list(vectors.values())))
     tmp.replace(path)
