@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from app.schemas import SourceKind
+
+_ALIAS_SUFFIX = re.compile(r"~(?:q|p\d+)$")
+
+
+def question_alias_id(entry_id: str) -> str:
+    return f"{entry_id}~q"
+
+
+def phrasing_alias_id(entry_id: str, n: int) -> str:
+    return f"{entry_id}~p{n}"
+
+
+def entry_id_of(chunk_id: str) -> str:
+    """The FAQ entry an alias vector belongs to (the inverse of the two ids above); other ids are returned as is."""
+    return _ALIAS_SUFFIX.sub("", chunk_id)
 
 
 @dataclass

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import cast
 
-from app.chunks import Chunk
+from app.chunks import Chunk, entry_id_of
 from app.schemas import SourceKind
-
-_ALIAS_ID = re.compile(r"~(?:q|p\d+)$")
-
-
-def entry_id(chunk_id: str) -> str:
-    """The FAQ entry an alias vector belongs to (question alias `~q`, phrasing alias `~pN`)."""
-    return _ALIAS_ID.sub("", chunk_id)
 
 
 @dataclass
@@ -33,16 +25,16 @@ class ReleaseDiff:
         edit to an entry's aliases alone (a new phrasing) shows the entry as changed, so no edit is silent."""
         added = [c for c in self.added if not c.extra.get("alias")]
         changed = [c for c in self.changed if not c.extra.get("alias")]
-        removed = [r for r in self.removed if entry_id(r[0]) == r[0]]
+        removed = [r for r in self.removed if entry_id_of(r[0]) == r[0]]
         listed = {c.id for c in added} | {c.id for c in changed} | {r[0] for r in removed}
         alias_touched = [c for c in (*self.added, *self.changed) if c.extra.get("alias")]
         for alias in alias_touched:
-            parent = entry_id(alias.id)
+            parent = entry_id_of(alias.id)
             if parent not in listed:
                 listed.add(parent)
                 changed.append(replace(alias, id=parent, extra={}))
         for rid, kind, title in self.removed:
-            parent = entry_id(rid)
+            parent = entry_id_of(rid)
             if parent != rid and parent not in listed:
                 listed.add(parent)
                 changed.append(Chunk(parent, cast(SourceKind, kind), parent, title, body="", source=""))

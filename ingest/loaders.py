@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from app.chunks import Chunk
+from app.chunks import Chunk, phrasing_alias_id, question_alias_id
 from app.masking import Masker
 from app.schemas import SourceKind
 from app.textnorm import detect_language
@@ -103,7 +103,7 @@ def _faq_chunk(rec: dict[str, Any], source: str, release: str) -> Chunk:
 def question_alias(chunk: Chunk) -> Chunk:
     """A second vector for the same FAQ entry: the question alone. Retrieval folds it into its entry."""
     return Chunk(
-        id=f"{chunk.id}~q",
+        id=question_alias_id(chunk.id),
         kind=chunk.kind,
         source_id=chunk.source_id,
         title=chunk.title,
@@ -123,7 +123,7 @@ def phrasing_aliases(chunk: Chunk, phrasings: list[str]) -> list[Chunk]:
     out: list[Chunk] = []
     for n, phrasing in enumerate(dict.fromkeys(p.strip() for p in phrasings if p.strip()), start=1):
         alias = question_alias(chunk)
-        alias.id = f"{chunk.id}~p{n}"
+        alias.id = phrasing_alias_id(chunk.id, n)
         alias.extra = {"alias": "phrasing", "phrasing": phrasing}
         out.append(alias)
     return out

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from app.chunks import Chunk
+from app.chunks import Chunk, question_alias_id
 from app.embeddings import Matrix
 from app.ops.clustering import FALLBACK_THRESHOLD, MIN_FAQS_FOR_QUANTILE, centred, threshold_from_questions
 
@@ -64,7 +64,7 @@ class KnowledgeProfile:
     def topic_similarity(self, chunk: Chunk, centroid: Matrix, language: str) -> float | None:
         """How close a retrieved chunk is to a group (unit centroid, centred for `language`), on the same scale
         as the clustering: a FAQ entry by its question alone."""
-        vector = self.raw.get(f"{chunk.source_id}~q") if chunk.kind == "faq" else None
+        vector = self.raw.get(question_alias_id(chunk.source_id)) if chunk.kind == "faq" else None
         if vector is None:
             vector = self.raw.get(chunk.id)
         if vector is None:
