@@ -105,7 +105,11 @@ class DraftService:
         # The 'answer' side: FAQ questions and the citizens' phrasings recorded for them.
         questions = [c.text for c in snapshot.chunks if c.kind == "faq" and c.extra.get("alias")]
         return SemanticRouter(
-            self.route_examples, questions, self.embedder, self.settings.data_dir / "router-cache"
+            self.route_examples,
+            questions,
+            self.embedder,
+            self.settings.data_dir / "router-cache",
+            aux_embedder=self.retriever.aux_embedder,
         )
 
     def category_of(self, draft: Draft) -> str:
@@ -169,7 +173,9 @@ class DraftService:
             snapshot,
             self.settings.min_answer_score,
             evidence,
-            self.router().vote(result.query_vector) if result.query_vector is not None else None,
+            self.router().vote(result.query_vector, result.query_text)
+            if result.query_vector is not None
+            else None,
         )
         draft_id = f"d_{uuid.uuid4().hex[:16]}"
         alerts: list[Alert] = []

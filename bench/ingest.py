@@ -48,7 +48,7 @@ NAMES = ["山田太郎", "佐藤花子", "鈴木一郎", "高橋美咲", "田中
 
 def _settings(data: Path, knowledge: Path, backend: str = "") -> Settings:
     extra = {"embedding_backend": backend} if backend else {}
-    return Settings(data_dir=data, knowledge_dir=knowledge, prompts_dir=ROOT / "prompts", **extra)  # type: ignore[call-arg,arg-type]
+    return Settings(data_dir=data, knowledge_dir=knowledge, prompts_dir=ROOT / "prompts", **extra)  # type: ignore[arg-type]
 
 
 def _ingest(  # type: ignore[no-untyped-def]

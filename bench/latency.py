@@ -50,8 +50,8 @@ def main() -> None:
         f"end to end: p50 {percentile(totals, 0.5):.0f} ms, p95 {percentile(totals, 0.95):.0f} ms, "
         f"max {max(totals):.0f} ms, mean {statistics.mean(totals):.0f} ms"
     )
-    for k, v in parts.items():
-        print(f"  {k:9} p50 {percentile(v, 0.5):6.1f} ms  p95 {percentile(v, 0.95):6.1f} ms")
+    for name, values in parts.items():
+        print(f"  {name:9} p50 {percentile(values, 0.5):6.1f} ms  p95 {percentile(values, 0.95):6.1f} ms")
 
 
 if __name__ == "__main__":

@@ -62,6 +62,15 @@ def test_english_inquiry_gets_english_reply(service: DraftService) -> None:
     assert d.draft.startswith("Thank you for contacting")
 
 
+def test_english_inquiry_is_ranked_by_meaning_not_by_shared_english_words(service: DraftService) -> None:
+    # Only a few FAQ entries are in English; word overlap would rank them first whatever the topic.
+    result = service.retriever.retrieve("How can I register my My Number Card as my health insurance card?")
+    assert result.hits and not any({"lexical", "reading"} & set(h.ranks) for h in result.hits)
+    japanese = service.retriever.retrieve("マイナンバーカードを健康保険証として使う登録をしたい")
+    assert any({"lexical", "reading"} & set(h.ranks) for h in japanese.hits)
+    assert any(h.chunk.category != "English" for h in result.hits[:3])
+
+
 def test_multi_question_inquiry_answers_each(service: DraftService) -> None:
     d = _draft(
         service,

