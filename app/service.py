@@ -102,8 +102,11 @@ class DraftService:
         return self._routers.get(snapshot.name, snapshot)
 
     def _build_router(self, snapshot: IndexSnapshot) -> SemanticRouter:
-        # The 'answer' side: FAQ questions and the citizens' phrasings recorded for them.
-        questions = [c.text for c in snapshot.chunks if c.kind == "faq" and c.extra.get("alias")]
+        # The 'answer' side: FAQ questions and the citizens' phrasings recorded for FAQ entries and for the
+        # notes that answer by redirecting (only those carry aliases: knowledge/SCHEMA.md).
+        questions = [
+            c.text for c in snapshot.chunks if c.kind in ("faq", "internal") and c.extra.get("alias")
+        ]
         return SemanticRouter(
             self.route_examples,
             questions,

@@ -220,6 +220,9 @@ def load_internal(path: Path, source: str, release: str) -> LoadResult:
     body = text[m.end() :].strip()
     if not body:
         raise FileRejected("the note has no body")
+    aliases = _aliases_of(front)
+    if aliases is None:
+        raise FileRejected("front matter 'aliases' must be a list of strings", row=1, field="aliases")
     chunks = []
     for i, (heading, section) in enumerate(_sections(body)):
         note_id = str(front["id"])
@@ -237,7 +240,8 @@ def load_internal(path: Path, source: str, release: str) -> LoadResult:
                 language=detect_language(section),
             )
         )
-    return chunks, []
+    # A note that answers (a redirect) may list how citizens ask it, like an FAQ entry; they follow its head.
+    return chunks + phrasing_aliases(chunks[0], aliases), []
 
 
 # --- PDF manuals -------------------------------------------------------------------------------------

@@ -259,6 +259,29 @@ def test_faq_phrasing_aliases_are_extra_vectors_of_their_entry(tmp_path: Path) -
     ]
 
 
+def test_redirect_note_aliases_follow_the_note_and_bad_ones_reject_the_file(tmp_path: Path) -> None:
+    from ingest.issues import FileRejected
+    from ingest.loaders import load_internal
+
+    front = "---\nid: int-t-redirect\ntitle: 税務署へ案内\ncategory: 案内先\n{aliases}---\n"
+    note = tmp_path / "redirect.md"
+    note.write_text(
+        front.format(aliases='aliases:\n  - "還付金はいつ？"\n  - "かんぷきん まだ"\n') + "還付は税務署へ。",
+        encoding="utf-8",
+    )
+    chunks, _ = load_internal(note, "internal/redirect.md", "2026.12")
+    aliases = [c for c in chunks if c.extra.get("alias") == "phrasing"]
+    assert [(c.id, c.source_id, c.text) for c in aliases] == [
+        ("int-t-redirect~p1", "int-t-redirect", "還付金はいつ？"),
+        ("int-t-redirect~p2", "int-t-redirect", "かんぷきん まだ"),
+    ]
+    assert chunks[0].id == "int-t-redirect" and chunks[0].body == "還付は税務署へ。"
+    note.write_text(front.format(aliases="aliases: {a: 1}\n") + "還付は税務署へ。", encoding="utf-8")
+    with pytest.raises(FileRejected, match="aliases") as err:
+        load_internal(note, "internal/redirect.md", "2026.12")
+    assert err.value.field == "aliases"
+
+
 def test_alias_only_edit_shows_its_entry_as_changed() -> None:
     from ingest.diff import compute_diff
     from ingest.loaders import phrasing_aliases, question_alias
