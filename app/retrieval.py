@@ -86,6 +86,15 @@ def content_coverage(query: str, hits: list[Hit]) -> float:
     return sum(1 for g in grams if g in text) / len(grams)
 
 
+def in_reply_language(hits: list[Hit], language: str) -> list[Hit]:
+    """English entries last for a Japanese inquiry: a Japanese reply cannot quote them, and their Japanese
+    phrasings otherwise let them outrank the Japanese entry on the same topic. (An English inquiry keeps
+    Japanese entries: the English reply quotes them with a note that the source is in Japanese.)"""
+    if language == "en":
+        return hits
+    return sorted(hits, key=lambda h: h.chunk.language == "en")
+
+
 def split_questions(text: str) -> list[str]:
     """The question-like sentences of an inquiry (long preambles and greetings drop out)."""
     sentences = [s.strip() for s in _SENTENCE_END.split(text) if len(s.strip()) >= 6]
@@ -236,11 +245,12 @@ class HybridRetriever:
         clean = nfkc(_PLACEHOLDER.sub(" ", query))
         vector = self._embedder.embed_query(clean)
         hits, best = self._rank(clean, snap, k, where, kinds, vector)
+        hits = in_reply_language(hits, language)
         topics = [hits]
         questions = split_questions(clean)
         if len(questions) >= 2:
             ranked = [self._rank(q, snap, k, where, kinds) for q in questions]
-            topics = [r[0] for r in ranked]
+            topics = [in_reply_language(r[0], language) for r in ranked]
             best = max([best, *(r[1] for r in ranked)])
             seen = {h.chunk.source_id for h in hits}
             for topic in topics:

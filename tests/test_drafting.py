@@ -71,6 +71,15 @@ def test_english_inquiry_is_ranked_by_meaning_not_by_shared_english_words(servic
     assert any(h.chunk.category != "English" for h in result.hits[:3])
 
 
+def test_japanese_inquiry_is_not_answered_from_an_english_entry(service: DraftService) -> None:
+    # The English FAQ entries carry Japanese phrasings too; a Japanese reply must still quote Japanese text.
+    result = service.retriever.retrieve("マイナンバーカードの暗証番号って何種類あるの？")
+    languages = [h.chunk.language for h in result.hits]
+    assert "en" not in languages[: languages.count("ja")]
+    d = _draft(service, "マイナンバーカードの暗証番号って何種類あるの？")
+    assert not any(c.id.startswith("faq-english") for c in d.citations)
+
+
 def test_multi_question_inquiry_answers_each(service: DraftService) -> None:
     d = _draft(
         service,
