@@ -52,6 +52,10 @@ class RetrievalResult:
     coverage: float = 1.0  # share of the query's kanji/katakana bigrams found in the top hits
     query_vector: Any = None  # embedding of the whole inquiry (reused by the semantic router)
     query_text: str = ""  # the text that was embedded: the inquiry without placeholders, NFKC-normalised
+    # The question sentences of the inquiry (without preamble), for routing each question on its own; the
+    # embeddings already computed for them (multi-question inquiries) are kept to be reused.
+    questions: list[str] = field(default_factory=list)
+    question_vectors: dict[str, Any] = field(default_factory=dict)
 
 
 class Retriever(Protocol):
@@ -248,8 +252,10 @@ class HybridRetriever:
         hits = in_reply_language(hits, language)
         topics = [hits]
         questions = split_questions(clean)
+        question_vectors: list[tuple[str, Any]] = []
         if len(questions) >= 2:
-            ranked = [self._rank(q, snap, k, where, kinds) for q in questions]
+            question_vectors = [(q, self._embedder.embed_query(q)) for q in questions]
+            ranked = [self._rank(q, snap, k, where, kinds, v) for q, v in question_vectors]
             topics = [in_reply_language(r[0], language) for r in ranked]
             best = max([best, *(r[1] for r in ranked)])
             seen = {h.chunk.source_id for h in hits}
@@ -261,5 +267,14 @@ class HybridRetriever:
         letters = [c for c in clean if c.isalpha()]
         kana = sum(1 for c in letters if "\u3041" <= c <= "\u309f") / len(letters) if letters else 0.0
         return RetrievalResult(
-            hits, topics, language, best, kana, content_coverage(clean, hits[:3]), vector, clean
+            hits,
+            topics,
+            language,
+            best,
+            kana,
+            content_coverage(clean, hits[:3]),
+            vector,
+            clean,
+            questions,
+            dict(question_vectors),
         )

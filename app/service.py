@@ -24,10 +24,10 @@ from app.masking import Masker, MaskingError, MaskResult, build_masker, scrub_st
 from app.native_threads import limit_blas_threads
 from app.recommend import NOTE_OPS, Decision, Evidence, recommend
 from app.reloading import Reloading
-from app.retrieval import Hit, HybridRetriever, IndexSnapshot
+from app.retrieval import Hit, HybridRetriever, IndexSnapshot, RetrievalResult
 from app.routing import RoutingRule, load_rules
 from app.schemas import Alert, Citation, Draft, DraftRequest, Recommendation
-from app.semantic_router import SemanticRouter, load_examples
+from app.semantic_router import RouteVote, SemanticRouter, load_examples
 from app.settings import Settings
 from app.store import KnowledgeStore
 
@@ -115,6 +115,20 @@ class DraftService:
             aux_embedder=self.retriever.aux_embedder,
         )
 
+    def _question_votes(self, result: RetrievalResult) -> list[RouteVote]:
+        """The router on each question sentence that is not the whole inquiry (a preamble dropped out)."""
+        votes: list[RouteVote] = []
+        for question in result.questions:
+            if question == result.query_text:
+                continue
+            vector = result.question_vectors.get(question)
+            if vector is None:
+                vector = self.embedder.embed_query(question)
+            vote = self.router().vote(vector, question)
+            if vote is not None:
+                votes.append(vote)
+        return votes
+
     def category_of(self, draft: Draft) -> str:
         """The topic a stored draft is counted under in reports: the category of the first cited source that
         has one (FAQ categories such as ログイン or 公金受取口座), else 未分類."""
@@ -179,6 +193,7 @@ class DraftService:
             self.router().vote(result.query_vector, result.query_text)
             if result.query_vector is not None
             else None,
+            lambda: self._question_votes(result),
         )
         draft_id = f"d_{uuid.uuid4().hex[:16]}"
         alerts: list[Alert] = []

@@ -181,3 +181,43 @@ def test_classifier_escalates_alone_only_when_sure(probability: float, action: s
     if action == "escalate":
         assert decision.recommendation.destination == "ministry"
         assert "学習した分類" in decision.recommendation.reason
+
+
+@pytest.mark.parametrize(
+    ("question_route", "probability", "expected"),
+    [("agency", 0.99, "escalate"), ("answer", 0.99, "answer"), ("agency", 0.5, "answer")],
+)
+def test_a_question_sentence_alone_can_escalate(
+    question_route: str, probability: float, expected: str
+) -> None:
+    """The whole text reads as answerable; one question sentence, routed alone, needs the Agency."""
+    from app.chunks import Chunk
+    from app.recommend import Evidence, recommend
+    from app.retrieval import Hit, IndexSnapshot
+    from app.semantic_router import RouteVote
+
+    faq = Chunk("faq-t-001", "faq", "faq-t-001", "口座の登録方法", "メニューから登録します。", "faq/t.jsonl")
+    whole = RouteVote("answer", 0.9, 0.80, 0.95, escalation_probability=0.2, classifier_route="agency")
+    part = RouteVote(
+        question_route, 0.7, 0.9, 0.85, escalation_probability=probability, classifier_route="agency"
+    )
+    asked: list[int] = []
+
+    def question_votes() -> list[RouteVote]:
+        asked.append(1)
+        return [part]
+
+    decision = recommend(
+        "口座の登録方法は？それと、通知をLINEで受け取る設定はどこですか。",
+        [Hit(faq, 1.0, dense=0.95)],
+        [],
+        IndexSnapshot(None, [faq]),
+        0.5,
+        Evidence(best_dense=0.95, kana_share=0.0, coverage=1.0),
+        whole,
+        question_votes,
+    )
+    assert decision.recommendation.action == expected
+    if expected == "escalate":
+        assert decision.recommendation.destination == "agency" and "質問文" in decision.recommendation.reason
+    assert asked == [1]  # asked once, only because the inquiry was about to be answered
