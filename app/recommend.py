@@ -149,17 +149,7 @@ def recommend(
             DESTINATION_NOTES[vote.route],
         )
     if vote is not None and vote.escalation_probability >= CLASSIFIER_MIN_PROBABILITY:
-        route = vote.classifier_route
-        reason = f"{DESTINATION_REASONS[route]}（問合せ例から学習した分類による判断）"
-        return Decision(
-            Recommendation(
-                action="escalate",
-                destination=route,
-                reason=reason,
-                confidence=round(vote.escalation_probability * 0.9, 3),
-            ),
-            DESTINATION_NOTES[route],
-        )
+        return _classifier_escalation(vote, "問合せ例から学習した分類による判断")
     if not hits or strength < min_answer_score:
         reason = "ナレッジに該当する回答が見つかりません。回答を作らず、対応先をデジタル庁に確認してください"
         return Decision(
@@ -173,17 +163,7 @@ def recommend(
         )
     for part in question_votes() if question_votes is not None else ():
         if part.route != "answer" and part.escalation_probability >= CLASSIFIER_MIN_PROBABILITY:
-            route = part.classifier_route
-            reason = f"{DESTINATION_REASONS[route]}（問合せ中の質問文についての判断）"
-            return Decision(
-                Recommendation(
-                    action="escalate",
-                    destination=route,
-                    reason=reason,
-                    confidence=round(part.escalation_probability * 0.9, 3),
-                ),
-                DESTINATION_NOTES[route],
-            )
+            return _classifier_escalation(part, "問合せ中の質問文についての判断")
     top = hits[0].chunk
     return Decision(
         Recommendation(
@@ -192,4 +172,18 @@ def recommend(
             reason=f"ナレッジ「{top.title[:40]}」で回答できます",
             confidence=round(strength, 3),
         )
+    )
+
+
+def _classifier_escalation(vote: RouteVote, basis: str) -> Decision:
+    """Escalate to the classifier's most likely destination; `basis` tells the operator what was classified."""
+    route = vote.classifier_route
+    return Decision(
+        Recommendation(
+            action="escalate",
+            destination=route,
+            reason=f"{DESTINATION_REASONS[route]}（{basis}）",
+            confidence=round(vote.escalation_probability * 0.9, 3),
+        ),
+        DESTINATION_NOTES[route],
     )

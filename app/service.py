@@ -117,6 +117,7 @@ class DraftService:
 
     def _question_votes(self, result: RetrievalResult) -> list[RouteVote]:
         """The router on each question sentence that is not the whole inquiry (a preamble dropped out)."""
+        router = self.router()
         votes: list[RouteVote] = []
         for question in result.questions:
             if question == result.query_text:
@@ -124,7 +125,7 @@ class DraftService:
             vector = result.question_vectors.get(question)
             if vector is None:
                 vector = self.embedder.embed_query(question)
-            vote = self.router().vote(vector, question)
+            vote = router.vote(vector, question)
             if vote is not None:
                 votes.append(vote)
         return votes

