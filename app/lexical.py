@@ -28,6 +28,23 @@ def reading(text: str) -> str:
     return to_hiragana("".join(out))
 
 
+def normalized_words(text: str) -> list[str]:
+    """Sudachi's dictionary forms (見れない → 見る, ログイン出来ない → 出来る), punctuation dropped: words as a
+    classifier should count them, whatever the spelling or conjugation."""
+    from sudachipy import tokenizer
+
+    mode = tokenizer.Tokenizer.SplitMode.C
+    norm = nfkc(text)
+    out: list[str] = []
+    for start in range(0, len(norm), 4000):  # Sudachi refuses very long inputs
+        out.extend(
+            m.normalized_form().lower()
+            for m in sudachi.tokenizer().tokenize(norm[start : start + 4000], mode)
+            if m.part_of_speech()[0] not in ("補助記号", "空白")
+        )
+    return out
+
+
 def surface_tokens(text: str) -> list[str]:
     norm = nfkc(text)
     words = [w.lower() for w in norm.replace("/", " ").split() if w.isascii() and len(w) > 2]

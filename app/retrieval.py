@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -17,6 +18,7 @@ from app.chunks import Chunk
 from app.embeddings import Embedder
 from app.lexical import BM25Index
 from app.reloading import Reloading
+from app.rerank import CANDIDATES, LinearReranker, SourceSignals, features
 from app.store import KnowledgeStore
 from app.textnorm import char_bigrams, detect_language, nfkc
 
@@ -40,6 +42,7 @@ class Hit:
     dense: float = 0.0  # cosine similarity
     lexical: float = 0.0  # BM25 score
     ranks: dict[str, int] = field(default_factory=dict)
+    rerank: float | None = None  # the reranker's log-odds, when it reordered this hit
 
 
 @dataclass
@@ -134,8 +137,10 @@ class HybridRetriever:
         refresh_s: float = 5.0,
         aux_embedder: Embedder | None = None,
         aux_cache_dir: Path | None = None,
+        reranker: LinearReranker | None = None,
     ) -> None:
         self._store = store
+        self._reranker = reranker
         self._embedder = embedder
         self.aux_embedder = aux_embedder
         self._aux_cache_dir = aux_cache_dir
@@ -164,20 +169,23 @@ class HybridRetriever:
         )
         return IndexSnapshot(name, chunks, aux)
 
-    def _rank(
+    def _candidates(
         self,
         query: str,
         snap: IndexSnapshot,
         k: int,
         where: dict[str, Any] | None,
         kinds: list[str] | None,
-        vector: Any = None,
-    ) -> tuple[list[Hit], float]:
-        """Ranked hits and the best dense similarity seen (evidence for the recommendation)."""
+        vector: Any,
+    ) -> tuple[list[Hit], dict[str, SourceSignals], float]:
+        """One hit per source in fused order, what each list said about each source, and the best dense
+        similarity seen (evidence for the recommendation)."""
         pool = max(k * 4, 30)
         fused: dict[str, Hit] = {}
+        signals: dict[str, SourceSignals] = defaultdict(SourceSignals)
 
         def add(list_name: str, ranked: list[tuple[Chunk, float]]) -> None:
+            top = ranked[0][1] if ranked and ranked[0][1] > 0 else 1.0
             for rank, (chunk, value) in enumerate(ranked):
                 hit = fused.setdefault(chunk.id, Hit(chunk, 0.0))
                 hit.ranks[list_name] = rank
@@ -186,8 +194,9 @@ class HybridRetriever:
                 elif list_name == "lexical":
                     hit.lexical = value
                 hit.score += KIND_WEIGHT.get(chunk.kind, 1.0) / (self._rrf_k + rank + 1)
+                relative = value / top if list_name in ("lexical", "reading") else value
+                signals[chunk.source_id].observe(list_name, rank, relative)
 
-        vector = self._embedder.embed_query(query) if vector is None else vector
         # An FAQ entry has several vectors (Q&A, question, citizens' phrasings): ask for more to keep `pool`
         # distinct sources.
         dense = self._store.query(vector, pool * 2, where, name=snap.name)
@@ -226,7 +235,44 @@ class HybridRetriever:
             if hit.chunk.extra.get("alias") and hit.chunk.source_id in snap.by_id:
                 hit.chunk = snap.by_id[hit.chunk.source_id]  # a question alias stands for its entry
             best[hit.chunk.source_id] = hit
-        ranked_hits = sorted(best.values(), key=lambda h: -h.score)
+        return sorted(best.values(), key=lambda h: -h.score), signals, best_dense
+
+    def candidate_features(self, query: str, k: int = 8) -> list[tuple[str, list[float]]]:
+        """(source id, reranker features) of the fused candidates, in fused order: what the reranker is fitted
+        on (eval/fit_reranker.py), computed by the same code that serves."""
+        snap = self.snapshot()
+        clean = nfkc(_PLACEHOLDER.sub(" ", query))
+        if not snap.chunks:
+            return []
+        hits, signals, _ = self._candidates(clean, snap, k, None, None, self._embedder.embed_query(clean))
+        language = detect_language(clean)
+        return [
+            (h.chunk.source_id, features(h.chunk, signals[h.chunk.source_id], language, i))
+            for i, h in enumerate(hits[:CANDIDATES])
+        ]
+
+    def _rank(
+        self,
+        query: str,
+        snap: IndexSnapshot,
+        k: int,
+        where: dict[str, Any] | None,
+        kinds: list[str] | None,
+        vector: Any = None,
+    ) -> tuple[list[Hit], float]:
+        """Ranked hits and the best dense similarity seen (evidence for the recommendation)."""
+        vector = self._embedder.embed_query(query) if vector is None else vector
+        ranked_hits, signals, best_dense = self._candidates(query, snap, k, where, kinds, vector)
+        if self._reranker is not None and ranked_hits:
+            head = ranked_hits[:CANDIDATES]
+            language = detect_language(query)
+            scores = self._reranker.scores(
+                [features(h.chunk, signals[h.chunk.source_id], language, i) for i, h in enumerate(head)]
+            )
+            order = np.argsort(-scores, kind="stable")
+            for i in order:
+                head[int(i)].rerank = float(scores[int(i)])
+            ranked_hits = [head[int(i)] for i in order] + ranked_hits[CANDIDATES:]
         # Past inquiries repeat the same questions many times: at most two of them in the results.
         out: list[Hit] = []
         past = 0

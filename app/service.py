@@ -24,6 +24,7 @@ from app.masking import Masker, MaskingError, MaskResult, build_masker, scrub_st
 from app.native_threads import limit_blas_threads
 from app.recommend import NOTE_OPS, Decision, Evidence, recommend
 from app.reloading import Reloading
+from app.rerank import LinearReranker
 from app.retrieval import Hit, HybridRetriever, IndexSnapshot, RetrievalResult
 from app.routing import RoutingRule, load_rules
 from app.schemas import Alert, Citation, Draft, DraftRequest, Recommendation
@@ -68,6 +69,7 @@ class DraftService:
             rrf_k=settings.rrf_k,
             aux_embedder=build_aux_embedder(settings),
             aux_cache_dir=settings.data_dir / "aux-cache",
+            reranker=LinearReranker.load() if settings.rerank else None,
         )
         self.rules: list[RoutingRule] = load_rules(settings.knowledge_dir / "routing" / "rules.yaml")
         self.extractive = ExtractiveDrafter(settings.prompts_dir)

