@@ -104,6 +104,29 @@ def test_placeholders_numbered_and_consistent() -> None:
     ]
 
 
+def test_every_occurrence_of_a_masked_value_is_masked() -> None:
+    """A recognizer that saw a name once must not leave its second spelling in the text (dev: 「キヤクウ タロウ」
+    then 「キャクウタロウ」 left 「タロウ」 readable)."""
+    from app.masking.base import apply_findings
+    from app.masking.findings import Finding
+    from app.textnorm import normalize_with_map
+
+    text = "名義は「キヤクウ タロウ」ですか、「キャクウタロウ」ですか。"
+    start = text.index("タロウ")
+    result = apply_findings(text, normalize_with_map(text), [Finding("PERSON", start, start + 3, 0.8)])
+    assert "タロウ" not in result.text
+    assert result.text.count("<PERSON_1>") == 2
+
+
+def test_service_words_are_never_persons() -> None:
+    """GiNZA tagged マイナポータル as a person in 「会社に聞いたらマイナポータル側の問題だ」."""
+    text = (
+        "家計簿アプリでマイナポータル連携して医療費を取り込もうとしたら失敗した。"
+        "アプリの会社に聞いたらマイナポータル側の問題だって言われた。"
+    )
+    assert build_masker("presidio").mask(text).text == text
+
+
 def test_unmask_only_selected_entities() -> None:
     result = fast.mask("山田太郎と申します。電話は090-1234-5678です。")
     shown = result.unmask("<PERSON_1>様 お電話 <PHONE_NUMBER_1>", only={"PERSON"})

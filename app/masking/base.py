@@ -58,9 +58,26 @@ def canonical_value(entity: str, value: str) -> str:
     return re.sub(r"[^0-9a-z@._]", "", norm)
 
 
+def with_repeats(text: str, findings: list[Finding]) -> list[Finding]:
+    """Every occurrence of a value that was judged personal data, not only the one a recognizer saw: NER
+    finds a name in one sentence and misses it in the next (「キヤクウ タロウ」…「キャクウタロウ」)."""
+    kept = resolve_overlaps(findings)
+    extra: list[Finding] = []
+    for value, entity, score in {(text[f.start : f.end], f.entity, f.score) for f in kept}:
+        if len(value.strip()) < 2:
+            continue
+        start = text.find(value)
+        while start != -1:
+            end = start + len(value)
+            if all(end <= k.start or start >= k.end for k in kept):
+                extra.append(Finding(entity, start, end, score))
+            start = text.find(value, end)
+    return findings + extra
+
+
 def apply_findings(original: str, norm: Normalized, findings: list[Finding]) -> MaskResult:
     """Map findings back to the original offsets, number placeholders in reading order, replace."""
-    kept = resolve_overlaps(findings)
+    kept = resolve_overlaps(with_repeats(norm.text, findings))
     counters: dict[str, int] = {}
     by_value: dict[tuple[str, str], str] = {}
     spans: list[MaskedSpan] = []

@@ -49,6 +49,12 @@ _EN_WORDS = {
 _PLACE_AFTER = re.compile(r"(?:支店|駅|町|区|市|店|銀行|営業所|郵便局|出張所|線|通り|病院|クリニック)")
 
 
+def product_word(value: str) -> bool:
+    """マイナポータル, マイナンバーカード, アプリ …: words of the service itself, never a person (GiNZA sometimes
+    tags them as one: 「アプリの会社に聞いたらマイナポータル側の問題だ」)."""
+    return value in _NOT_NAMES or any(w in value for w in _PRODUCT_PARTS)
+
+
 def plausible_name(value: str) -> bool:
     """Cue patterns over-capture; a name is in one script, short, and not a phrase or a known word."""
     compact = value.replace(" ", "")
