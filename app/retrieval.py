@@ -93,6 +93,12 @@ def content_coverage(query: str, hits: list[Hit]) -> float:
     return sum(1 for g in grams if g in text) / len(grams)
 
 
+def _feature_rows(head: list[Hit], signals: dict[str, SourceSignals], query: str) -> list[list[float]]:
+    """The reranker's features of the first fused candidates, in fused order (serving and fitting alike)."""
+    language = detect_language(query)
+    return [features(h.chunk, signals[h.chunk.source_id], language, i) for i, h in enumerate(head)]
+
+
 def in_reply_language(hits: list[Hit], language: str) -> list[Hit]:
     """English entries last for a Japanese inquiry: a Japanese reply cannot quote them, and their Japanese
     phrasings otherwise let them outrank the Japanese entry on the same topic. (An English inquiry keeps
@@ -245,11 +251,8 @@ class HybridRetriever:
         if not snap.chunks:
             return []
         hits, signals, _ = self._candidates(clean, snap, k, None, None, self._embedder.embed_query(clean))
-        language = detect_language(clean)
-        return [
-            (h.chunk.source_id, features(h.chunk, signals[h.chunk.source_id], language, i))
-            for i, h in enumerate(hits[:CANDIDATES])
-        ]
+        head = hits[:CANDIDATES]
+        return list(zip([h.chunk.source_id for h in head], _feature_rows(head, signals, clean), strict=True))
 
     def _rank(
         self,
@@ -265,10 +268,7 @@ class HybridRetriever:
         ranked_hits, signals, best_dense = self._candidates(query, snap, k, where, kinds, vector)
         if self._reranker is not None and ranked_hits:
             head = ranked_hits[:CANDIDATES]
-            language = detect_language(query)
-            scores = self._reranker.scores(
-                [features(h.chunk, signals[h.chunk.source_id], language, i) for i, h in enumerate(head)]
-            )
+            scores = self._reranker.scores(_feature_rows(head, signals, query))
             order = np.argsort(-scores, kind="stable")
             for i in order:
                 head[int(i)].rerank = float(scores[int(i)])
