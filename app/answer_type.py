@@ -1,0 +1,52 @@
+"""Does the knowledge state the figure the citizen asks for?
+
+A question for a number (「代理人は何人まで？」「何秒で切れるの？」「いつまで保存される？」) is answered only by
+a text that states one. The nearest FAQ is usually about the same screen but silent on the figure, and
+an extractive reply built from it would answer a different question. Such an inquiry asks for a
+specification the knowledge does not document: an escalation, not an answer. On the dev split every
+answerable figure question had a number in one of its two best sources; the escalations had none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from app.textnorm import nfkc
+
+_UNIT = (
+    r"(?:年|日|秒|分|時間|回|人|件|か月|ヶ月|カ月|ケ月|歳|文字|桁|円|通|名|台|週間|口座|枚|世代|段階"
+    r"|MB|KB|GB|メガ|ファイル|個|つ)"
+)
+# 「何人まで」「何年前の分」; not the adverbial 「何回も」「何回かざしても」「何時間たっても」.
+_HOW_MANY = re.compile(r"何" + _UNIT + r"(?:間|分|前|先|後|以内|以上|目)?(?![もかやた])")
+_LIMIT = re.compile(
+    r"(上限|最大|最長|保存期間|有効期間|制限時間|有効時間)(?:は|って|が|の)?(?:何|いくつ|どのくらい|どれくらい|ある|あり)"
+    r"|いつまで\s?(?:保存|残|のこ|ほぞん|見|み[れら]|使え|つかえ|有効|続|つづ|表示|閲覧|確認)"
+    r"|なん\s?(?:にん|ねん|びょう|ぷん|ふん|じかん|けん|こ|まい|にち|かげつ|かい)\s?まで"
+    r"|(?:どのくらい|どれくらい|どれぐらい)(?:の期間|前|まで|で|の時間)"
+    r"|how (?:many|long)|(?:maximum|limit) (?:number|on)"
+    # 「登録できるのは1つだけですか」: a limit of one is a figure too
+    r"|(?:1|一|ひと)(?:つ|人|件|台|口座|個)(?:だけ|のみ|まで)(?:です|でしょう|なの|か)"
+    # 「通知先を2つ登録することはできますか」: whether a second one is allowed is a limit as well
+    r"|(?:2|二|ふた|複数)(?:つ|人|件|台|口座|個|か所|箇所|アドレス)(?:の|目)?[^。？?]{0,15}(?:登録|設定)(?:する|でき)",
+    re.IGNORECASE,
+)
+_ASKS = re.compile(r"か[。\s]|か$|[？?]|教えて|知りたい|なの|でしょう|ますか|ですか", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[。！!？?\n])")
+# Digits, or kanji numerals with a unit (「三回」, not the 一 of 「一部」「一覧」).
+_FIGURE = re.compile(r"[0-9]|[一二三四五六七八九十百千]+\s*" + _UNIT)
+
+
+def figure_question(text: str) -> str | None:
+    """The first sentence that asks for a number, a limit or a period, if any."""
+    for sentence in _SENTENCE_END.split(nfkc(text)):
+        if (_HOW_MANY.search(sentence) or _LIMIT.search(sentence)) and _ASKS.search(sentence):
+            return sentence.strip()
+    return None
+
+
+def states_a_figure(source_texts: Iterable[str]) -> bool:
+    """Lenient on purpose: any figure in a source's body counts (its first line is the FAQ's own question,
+    which may echo the citizen's words)."""
+    return any(_FIGURE.search(nfkc(text).split("\n", 1)[-1]) for text in source_texts)

@@ -1,0 +1,76 @@
+"""A question for a figure is answered only by a source that states one; otherwise it is escalated."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.answer_type import figure_question, states_a_figure
+from app.chunks import Chunk
+from app.recommend import Evidence, recommend
+from app.retrieval import Hit, IndexSnapshot
+from app.semantic_router import RouteVote
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "代理人は何人まで設定できますか。兄弟3人で分担したいです。",
+        "QRコードの有効時間って何秒なんですか？",
+        "やりとり履歴のお知らせはいつまで保存されるのでしょうか。",
+        "1つのファイルは何MBまで添付できますか。",
+        "登録できるメールアドレスは1つだけですか？",
+        "How many proxies can I register?",
+        "たいかい した あと、 わたしの じょうほうは いつまで のこって いるのですか。",
+        "だいりにんは なんにんまで とうろく できますか",
+        "通知先のメールアドレスを2つ登録することはできますか。",
+    ],
+)
+def test_questions_for_a_figure_are_recognised(text: str) -> None:
+    assert figure_question(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "何回やってもカードが読めません。どうすれば読めるんですか。",  # adverbial 何回
+        "通知メールが何時間も遅れて届きます。",  # no question
+        "アプリがいつまでたっても起動しません。",
+        "公金受取口座の登録方法を教えてください。",
+    ],
+)
+def test_other_sentences_are_not_figure_questions(text: str) -> None:
+    assert figure_question(text) is None
+
+
+def test_a_figure_counts_in_the_body_not_in_the_echoed_question() -> None:
+    assert states_a_figure(["暗証番号は何回まで？\n3回続けて間違えるとロックされます。"])
+    assert states_a_figure(["有効期限\n発行から五年です。"])
+    assert not states_a_figure(
+        ["代理人は何人まで？\n代理人は、メニューの代理人設定から登録します。一覧で確認できます。"]
+    )
+
+
+def _decide(inquiry: str, body: str) -> str:
+    faq = Chunk("faq-t-001", "faq", "faq-t-001", "代理人の設定", body, "faq/t.jsonl")
+    vote = RouteVote("answer", 0.9, 0.80, 0.95, escalation_probability=0.1, classifier_route="agency")
+    decision = recommend(
+        inquiry,
+        [Hit(faq, 1.0, dense=0.95)],
+        [],
+        IndexSnapshot(None, [faq]),
+        0.5,
+        Evidence(best_dense=0.95, kana_share=0.0, coverage=1.0),
+        vote,
+    )
+    rec = decision.recommendation
+    return rec.action if rec.action == "answer" else f"{rec.action}:{rec.destination}"
+
+
+def test_a_figure_the_knowledge_does_not_state_is_escalated() -> None:
+    silent = "代理人の設定\n代理人は、メニューの代理人設定から登録します。"
+    stating = "代理人の設定\n代理人は、お一人につき5人まで登録できます。"
+    question = "代理人は何人まで設定できますか。"
+    assert _decide(question, silent) == "escalate:agency"
+    assert _decide(question, stating) == "answer"
+    # a how-to question is not held to the figure test
+    assert _decide("代理人の設定方法を教えてください。", silent) == "answer"
