@@ -31,6 +31,7 @@ from app.schemas import Alert, Citation, Draft, DraftRequest, Recommendation
 from app.semantic_router import RouteVote, SemanticRouter, load_examples
 from app.settings import Settings
 from app.store import KnowledgeStore
+from app.textnorm import char_bigrams, nfkc
 
 log = logging.getLogger("draftdesk.service")
 
@@ -197,6 +198,7 @@ class DraftService:
             if result.query_vector is not None
             else None,
             lambda: self._question_votes(result),
+            lambda sentence: sources_for_sentence(result, sentence),
         )
         draft_id = f"d_{uuid.uuid4().hex[:16]}"
         alerts: list[Alert] = []
@@ -380,3 +382,13 @@ def _ms(start: float) -> float:
 
 
 __all__ = ["DraftService", "DraftTrace", "InquiryError", "Recommendation"]
+
+
+def sources_for_sentence(result: RetrievalResult, sentence: str) -> list[Hit]:
+    """The hits retrieved for the question that `sentence` belongs to (the one sharing most character
+    bigrams with it); the whole inquiry's hits when it asked a single question."""
+    if len(result.questions) < 2 or len(result.topics) != len(result.questions):
+        return result.hits
+    wanted = set(char_bigrams(nfkc(sentence)))
+    overlaps = [len(wanted & set(char_bigrams(question))) for question in result.questions]
+    return result.topics[overlaps.index(max(overlaps))]

@@ -7,8 +7,9 @@ import pytest
 from app.answer_type import figure_question, states_a_figure
 from app.chunks import Chunk
 from app.recommend import Evidence, recommend
-from app.retrieval import Hit, IndexSnapshot
+from app.retrieval import Hit, IndexSnapshot, RetrievalResult
 from app.semantic_router import RouteVote
+from app.service import sources_for_sentence
 
 
 @pytest.mark.parametrize(
@@ -74,3 +75,34 @@ def test_a_figure_the_knowledge_does_not_state_is_escalated() -> None:
     assert _decide(question, stating) == "answer"
     # a how-to question is not held to the figure test
     assert _decide("代理人の設定方法を教えてください。", silent) == "answer"
+
+
+def test_the_figure_is_looked_for_in_the_sources_of_its_own_question() -> None:
+    """Two questions: the first one's sources lead the hits, the figure question has its own."""
+    how_to = Chunk(
+        "faq-t-002", "faq", "faq-t-002", "口座の登録", "口座の登録\nメニューから登録します。", "faq/t.jsonl"
+    )
+    limit = Chunk(
+        "faq-t-003", "faq", "faq-t-003", "代理人", "代理人\n代理人は5人まで登録できます。", "faq/t.jsonl"
+    )
+    hits = [Hit(how_to, 1.0, dense=0.95), Hit(how_to, 0.9, dense=0.9), Hit(limit, 0.8, dense=0.9)]
+    result = RetrievalResult(
+        hits,
+        [hits[:2], [Hit(limit, 1.0, dense=0.95)]],
+        "ja",
+        questions=["口座の登録方法を教えてください。", "代理人は何人まで設定できますか。"],
+    )
+    assert [h.chunk.id for h in sources_for_sentence(result, "代理人は何人まで設定できますか。")] == [
+        "faq-t-003"
+    ]
+    assert sources_for_sentence(result, "口座の登録方法を教えてください。") == hits[:2]
+    inquiry = "口座の登録方法を教えてください。それと、代理人は何人まで設定できますか。"
+    vote = RouteVote("answer", 0.9, 0.80, 0.95, escalation_probability=0.1, classifier_route="agency")
+    evidence = Evidence(best_dense=0.95, kana_share=0.0, coverage=1.0)
+    snapshot = IndexSnapshot(None, [how_to, limit])
+    alone = recommend(inquiry, hits, [], snapshot, 0.5, evidence, vote)
+    own = recommend(
+        inquiry, hits, [], snapshot, 0.5, evidence, vote, None, lambda s: sources_for_sentence(result, s)
+    )
+    assert alone.recommendation.action == "escalate"  # the first two hits state no figure
+    assert own.recommendation.action == "answer"
