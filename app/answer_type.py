@@ -1,4 +1,4 @@
-"""Does the knowledge state the figure the citizen asks for?
+"""Does the knowledge state the figure (or the address) the citizen asks for?
 
 A question for a number (「代理人は何人まで？」「何秒で切れるの？」「いつまで保存される？」) is answered only by
 a text that states one. The nearest FAQ is usually about the same screen but silent on the figure, and
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from app.textnorm import nfkc
 
@@ -29,24 +30,60 @@ _LIMIT = re.compile(
     # 「登録できるのは1つだけですか」: a limit of one is a figure too
     r"|(?:1|一|ひと)(?:つ|人|件|台|口座|個)(?:だけ|のみ|まで)(?:です|でしょう|なの|か)"
     # 「通知先を2つ登録することはできますか」: whether a second one is allowed is a limit as well
-    r"|(?:2|二|ふた|複数)(?:つ|人|件|台|口座|個|か所|箇所|アドレス)(?:の|目)?[^。？?]{0,15}(?:登録|設定)(?:する|でき)",
+    r"|(?:2|二|ふた|複数)(?:つ|人|件|台|口座|個|か所|箇所|アドレス)(?:の|目)?[^。？?]{0,15}(?:登録|設定)"
+    r"(?:する|でき|しておけ|して使え|可能)",
     re.IGNORECASE,
 )
-_ASKS = re.compile(r"か[。\s]|か$|[？?]|教えて|知りたい|なの|でしょう|ますか|ですか", re.IGNORECASE)
+# Operator memos report the question: 「…登録しておけるか、との質問」.
+_ASKS = re.compile(
+    r"か[。、,\s]|か$|[？?]|教えて|知りたい|なの|でしょう|ますか|ですか|との(ご)?質問", re.IGNORECASE
+)
 _SENTENCE_END = re.compile(r"(?<=[。！!？?\n])")
 # Digits, or kanji numerals with a unit (「三回」, not the 一 of 「一部」「一覧」).
 _FIGURE = re.compile(r"[0-9]|[一二三四五六七八九十百千]+\s*" + _UNIT)
 
 
-def figure_question(text: str) -> str | None:
-    """The first sentence that asks for a number, a limit or a period, if any."""
+# 「どのドメインから届くのか」「送信元のアドレスを教えて」: answered only by a text that names a domain or address.
+_ADDRESS_QUESTION = re.compile(
+    r"ドメイン|送信元(?:の)?(?:メール)?アドレス|差出人(?:の)?アドレス|\bURL\b|sender (?:address|domain)|\bdomain\b",
+    re.IGNORECASE,
+)
+_WHICH = re.compile(r"どの|どこ|何|なに|正確|具体的|教えて|which|what", re.IGNORECASE)
+_ADDRESS = re.compile(
+    r"[A-Za-z0-9-]+\.(?:go\.jp|or\.jp|co\.jp|ne\.jp|jp|com|net|org)\b|@[A-Za-z0-9-]+\.", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class DetailQuestion:
+    sentence: str
+    kind: str  # "figure" (a number, limit or period) or "address" (a domain, sender address or URL)
+
+
+def detail_question(text: str) -> DetailQuestion | None:
+    """The first sentence that asks for a figure or for an address, if any."""
     for sentence in _SENTENCE_END.split(nfkc(text)):
-        if (_HOW_MANY.search(sentence) or _LIMIT.search(sentence)) and _ASKS.search(sentence):
-            return sentence.strip()
+        if not _ASKS.search(sentence):
+            continue
+        if _HOW_MANY.search(sentence) or _LIMIT.search(sentence):
+            return DetailQuestion(sentence.strip(), "figure")
+        if _ADDRESS_QUESTION.search(sentence) and _WHICH.search(sentence):
+            return DetailQuestion(sentence.strip(), "address")
     return None
+
+
+def sources_state(kind: str, source_texts: Iterable[str]) -> bool:
+    """Whether any source body states the kind of detail asked for."""
+    if kind == "address":
+        return any(_ADDRESS.search(_body(text)) for text in source_texts)
+    return states_a_figure(source_texts)
+
+
+def _body(text: str) -> str:
+    return nfkc(text).split("\n", 1)[-1]
 
 
 def states_a_figure(source_texts: Iterable[str]) -> bool:
     """Lenient on purpose: any figure in a source's body counts (its first line is the FAQ's own question,
     which may echo the citizen's words)."""
-    return any(_FIGURE.search(nfkc(text).split("\n", 1)[-1]) for text in source_texts)
+    return any(_FIGURE.search(_body(text)) for text in source_texts)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from app.answer_type import figure_question, states_a_figure
+from app.answer_type import detail_question, sources_state
 from app.retrieval import Hit, IndexSnapshot
 from app.routing import RoutingRule, match_rules
 from app.schemas import Recommendation
@@ -182,11 +182,16 @@ def recommend(
             ),
             NOTE_ASK,
         )
-    asked = figure_question(masked_inquiry)
-    own_sources = sources_for(asked) if asked is not None and sources_for is not None else hits
-    if asked is not None and not states_a_figure(h.chunk.text for h in own_sources[:FIGURE_SOURCES]):
+    asked = detail_question(masked_inquiry)
+    own_sources = sources_for(asked.sentence) if asked is not None and sources_for is not None else hits
+    if asked is not None and not sources_state(
+        asked.kind, (h.chunk.text for h in own_sources[:FIGURE_SOURCES])
+    ):
         route = vote.classifier_route if vote is not None else "agency"
-        reason = f"「{asked[:40]}」に当たる数値・期間がナレッジにありません。{DESTINATION_REASONS[route]}"
+        detail = "数値・期間" if asked.kind == "figure" else "アドレス・ドメイン"
+        reason = (
+            f"「{asked.sentence[:40]}」に当たる{detail}がナレッジにありません。{DESTINATION_REASONS[route]}"
+        )
         return Decision(
             Recommendation(action="escalate", destination=route, reason=reason, confidence=0.75),
             DESTINATION_NOTES[route],

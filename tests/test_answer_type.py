@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.answer_type import figure_question, states_a_figure
+from app.answer_type import detail_question, sources_state, states_a_figure
 from app.chunks import Chunk
 from app.recommend import Evidence, recommend
 from app.retrieval import Hit, IndexSnapshot, RetrievalResult
@@ -27,7 +27,8 @@ from app.service import sources_for_sentence
     ],
 )
 def test_questions_for_a_figure_are_recognised(text: str) -> None:
-    assert figure_question(text) is not None
+    asked = detail_question(text)
+    assert asked is not None and asked.kind == "figure"
 
 
 @pytest.mark.parametrize(
@@ -40,7 +41,7 @@ def test_questions_for_a_figure_are_recognised(text: str) -> None:
     ],
 )
 def test_other_sentences_are_not_figure_questions(text: str) -> None:
-    assert figure_question(text) is None
+    assert detail_question(text) is None
 
 
 def test_a_figure_counts_in_the_body_not_in_the_echoed_question() -> None:
@@ -106,3 +107,13 @@ def test_the_figure_is_looked_for_in_the_sources_of_its_own_question() -> None:
     )
     assert alone.recommendation.action == "escalate"  # the first two hits state no figure
     assert own.recommendation.action == "answer"
+
+
+def test_a_question_for_a_domain_needs_a_source_that_names_one() -> None:
+    asked = detail_question(
+        "キャリアメールの受信設定をしたいので、通知メールがどのドメインから届くのか教えてください。"
+    )
+    assert asked is not None and asked.kind == "address"
+    assert not sources_state("address", ["メールが届かない\nドメイン指定受信の設定を見直してください。"])
+    assert sources_state("address", ["送信元\n通知は example.go.jp から送信されます。"])
+    assert detail_question("ドメイン指定受信をしているとメールは届きませんか？") is None  # not asking which
