@@ -10,6 +10,7 @@ from app.recommend import Evidence, recommend
 from app.retrieval import Hit, IndexSnapshot, RetrievalResult
 from app.semantic_router import RouteVote
 from app.service import sources_for_sentence
+from tests.recommend_helpers import recommend_on_one_faq
 
 
 @pytest.mark.parametrize(
@@ -53,17 +54,8 @@ def test_a_figure_counts_in_the_body_not_in_the_echoed_question() -> None:
 
 
 def _decide(inquiry: str, body: str) -> str:
-    faq = Chunk("faq-t-001", "faq", "faq-t-001", "代理人の設定", body, "faq/t.jsonl")
     vote = RouteVote("answer", 0.9, 0.80, 0.95, escalation_probability=0.1, classifier_route="agency")
-    decision = recommend(
-        inquiry,
-        [Hit(faq, 1.0, dense=0.95)],
-        [],
-        IndexSnapshot(None, [faq]),
-        0.5,
-        Evidence(best_dense=0.95, kana_share=0.0, coverage=1.0),
-        vote,
-    )
+    decision = recommend_on_one_faq(inquiry, vote, body, title="代理人の設定")
     rec = decision.recommendation
     return rec.action if rec.action == "answer" else f"{rec.action}:{rec.destination}"
 

