@@ -210,6 +210,14 @@ def test_known_issue_goes_to_the_vendor_once_its_workaround_failed() -> None:
             "route-answer-auto-logout-why",
         ),
         ("e-Taxの送信画面で4桁の暗証番号を入れたらエラーになりました", "route-answer-etax-pin"),
+        (
+            "もうこんな使いにくいもの使いません。アカウントを消したいので、やり方だけ教えてください。",
+            "route-answer-withdraw-how-to",
+        ),
+        (
+            "I looked at nenkin net last night. The years 1995 to 1997 simply aren't there.",
+            "route-answer-pension-record",
+        ),
     ],
 )
 def test_covered_questions_are_decided_by_their_answer_rule(text: str, rule_id: str) -> None:
