@@ -4,7 +4,7 @@ A question for a number (「代理人は何人まで？」「何秒で切れる�
 a text that states one. The nearest FAQ is usually about the same screen but silent on the figure, and
 an extractive reply built from it would answer a different question. Such an inquiry asks for a
 specification the knowledge does not document: an escalation, not an answer. On the dev split every
-answerable figure question had a number in one of its two best sources; the escalations had none.
+answerable figure question had a number in one of its two best sources; most escalations had none.
 """
 
 from __future__ import annotations
