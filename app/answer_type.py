@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from app.textnorm import nfkc
 
@@ -36,7 +37,7 @@ _LIMIT = re.compile(
 )
 # Operator memos report the question: 「…登録しておけるか、との質問」.
 _ASKS = re.compile(
-    r"か[。、,\s]|か$|[？?]|教えて|知りたい|なの|でしょう|ますか|ですか|との(ご)?質問", re.IGNORECASE
+    r"か[。、,\s]|か$|[？?]|教えて|知りたい|なの(?!で)|でしょう|ますか|ですか|との(ご)?質問", re.IGNORECASE
 )
 _SENTENCE_END = re.compile(r"(?<=[。！!？?\n])")
 # Digits, or kanji numerals with a unit (「三回」, not the 一 of 「一部」「一覧」).
@@ -44,20 +45,22 @@ _FIGURE = re.compile(r"[0-9]|[一二三四五六七八九十百千]+\s*" + _UNIT
 
 
 # 「どのドメインから届くのか」「送信元のアドレスを教えて」: answered only by a text that names a domain or address.
+# Lookarounds, not \b: Python counts Japanese letters as word characters (「URLを」「go.jpから」 have no \b).
 _ADDRESS_QUESTION = re.compile(
-    r"ドメイン|送信元(?:の)?(?:メール)?アドレス|差出人(?:の)?アドレス|\bURL\b|sender (?:address|domain)|\bdomain\b",
+    r"ドメイン|送信元(?:の)?(?:メール)?アドレス|差出人(?:の)?アドレス|(?<![a-z])(?:url|domain)(?![a-z])|sender address",
     re.IGNORECASE,
 )
 _WHICH = re.compile(r"どの|どこ|何|なに|正確|具体的|教えて|which|what", re.IGNORECASE)
 _ADDRESS = re.compile(
-    r"[A-Za-z0-9-]+\.(?:go\.jp|or\.jp|co\.jp|ne\.jp|jp|com|net|org)\b|@[A-Za-z0-9-]+\.", re.IGNORECASE
+    r"[A-Za-z0-9-]+\.(?:go\.jp|or\.jp|co\.jp|ne\.jp|jp|com|net|org)(?![A-Za-z0-9])|@[A-Za-z0-9-]+\.",
+    re.IGNORECASE,
 )
 
 
 @dataclass(frozen=True)
 class DetailQuestion:
     sentence: str
-    kind: str  # "figure" (a number, limit or period) or "address" (a domain, sender address or URL)
+    kind: Literal["figure", "address"]  # a number, limit or period; or a domain, sender address or URL
 
 
 def detail_question(text: str) -> DetailQuestion | None:
@@ -72,7 +75,7 @@ def detail_question(text: str) -> DetailQuestion | None:
     return None
 
 
-def sources_state(kind: str, source_texts: Iterable[str]) -> bool:
+def sources_state(kind: Literal["figure", "address"], source_texts: Iterable[str]) -> bool:
     """Whether any source body states the kind of detail asked for."""
     if kind == "address":
         return any(_ADDRESS.search(_body(text)) for text in source_texts)

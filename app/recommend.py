@@ -187,7 +187,10 @@ def recommend(
     if asked is not None and not sources_state(
         asked.kind, (h.chunk.text for h in own_sources[:FIGURE_SOURCES])
     ):
-        route = vote.classifier_route if vote is not None else "agency"
+        # An undocumented specification belongs to its owner (the Agency, another ministry), never to the vendor.
+        route = (
+            vote.classifier_route if vote is not None and vote.classifier_route != "ops_vendor" else "agency"
+        )
         detail = "数値・期間" if asked.kind == "figure" else "アドレス・ドメイン"
         reason = (
             f"「{asked.sentence[:40]}」に当たる{detail}がナレッジにありません。{DESTINATION_REASONS[route]}"

@@ -107,5 +107,7 @@ def test_a_question_for_a_domain_needs_a_source_that_names_one() -> None:
     )
     assert asked is not None and asked.kind == "address"
     assert not sources_state("address", ["メールが届かない\nドメイン指定受信の設定を見直してください。"])
-    assert sources_state("address", ["送信元\n通知は example.go.jp から送信されます。"])
+    assert sources_state("address", ["送信元\n通知は example.go.jpから送信されます。"])
+    url = detail_question("申請ページのURLを教えてください。")
+    assert url is not None and url.kind == "address"
     assert detail_question("ドメイン指定受信をしているとメールは届きませんか？") is None  # not asking which

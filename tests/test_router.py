@@ -304,3 +304,19 @@ def test_a_receipt_number_is_not_an_error_code() -> None:
     snapshot = IndexSnapshot(None, [faq])
     text = "受付番号FD-0000-0877。画面にZQ9876と出ます。EA1001も出ました。"
     assert unknown_error_codes(text, snapshot) == ["ZQ9876"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "申請して3日たってもやりとり履歴に何も来ません。",  # an application waiting for its answer
+        "公金受取口座の登録で銀行の口座を選んでカードを読み取ったらエラーで登録できません",  # the portal's own flow
+    ],
+)
+def test_near_misses_of_the_vendor_and_third_party_rules(text: str) -> None:
+    rules = load_rules(KNOWLEDGE / "routing" / "rules.yaml")
+    assert not [
+        r.id
+        for r in match_rules(rules, text)
+        if r.id in {"route-ops-known-issue-workaround-failed", "route-ask-third-party"}
+    ]
