@@ -75,18 +75,14 @@ def detail_question(text: str) -> DetailQuestion | None:
     return None
 
 
-def sources_state(kind: Literal["figure", "address"], source_texts: Iterable[str]) -> bool:
-    """Whether any source body states the kind of detail asked for."""
+def sources_state(kind: Literal["figure", "address"], source_bodies: Iterable[str]) -> bool:
+    """Whether any source body (what a draft may quote; not the title, which may be an FAQ question echoing
+    the citizen's words) states the kind of detail asked for."""
     if kind == "address":
-        return any(_ADDRESS.search(_body(text)) for text in source_texts)
-    return states_a_figure(source_texts)
+        return any(_ADDRESS.search(nfkc(body)) for body in source_bodies)
+    return states_a_figure(source_bodies)
 
 
-def _body(text: str) -> str:
-    return nfkc(text).split("\n", 1)[-1]
-
-
-def states_a_figure(source_texts: Iterable[str]) -> bool:
-    """Lenient on purpose: any figure in a source's body counts (its first line is the FAQ's own question,
-    which may echo the citizen's words)."""
-    return any(_FIGURE.search(_body(text)) for text in source_texts)
+def states_a_figure(source_bodies: Iterable[str]) -> bool:
+    """Lenient on purpose: any figure in a source's body counts."""
+    return any(_FIGURE.search(nfkc(body)) for body in source_bodies)

@@ -185,7 +185,7 @@ def recommend(
     asked = detail_question(masked_inquiry)
     own_sources = sources_for(asked.sentence) if asked is not None and sources_for is not None else hits
     if asked is not None and not sources_state(
-        asked.kind, (h.chunk.text for h in own_sources[:FIGURE_SOURCES])
+        asked.kind, (h.chunk.body for h in own_sources[:FIGURE_SOURCES])
     ):
         # An undocumented specification belongs to its owner (the Agency, another ministry), never to the vendor.
         route = (

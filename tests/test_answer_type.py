@@ -68,6 +68,12 @@ def test_a_figure_the_knowledge_does_not_state_is_escalated() -> None:
     assert _decide(question, stating) == "answer"
     # a how-to question is not held to the figure test
     assert _decide("代理人の設定方法を教えてください。", silent) == "answer"
+    # a figure in the entry's title (an FAQ question echoing the citizen) is not a figure the reply can quote
+    vote = RouteVote("answer", 0.9, 0.80, 0.95, escalation_probability=0.1, classifier_route="agency")
+    echoed = recommend_on_one_faq(
+        question, vote, "代理人は、メニューの代理人設定から登録します。", title="代理人は5人まで？"
+    )
+    assert echoed.recommendation.action == "escalate"
 
 
 def test_the_figure_is_looked_for_in_the_sources_of_its_own_question() -> None:
