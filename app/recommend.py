@@ -11,11 +11,12 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from app.answer_type import detail_question, sources_state
 from app.retrieval import Hit, IndexSnapshot
-from app.routing import RoutingRule, match_rules
-from app.schemas import Recommendation
+from app.routing import OWNER, RoutingRule, match_rules
+from app.schemas import Destination, Recommendation
 from app.semantic_router import RouteVote
 from app.textnorm import nfkc
 
@@ -28,6 +29,7 @@ _REFERENCE_NUMBER = re.compile(
     r"(受付|問合せ|問い合わせ|管理|整理|申請|お客様|チケット)(番号|No\.?|ID)[:：\s]*$", re.IGNORECASE
 )
 NOTE_OPS = "int-escalation-ops-vendor"
+OWNERS = ("agency", "ministry")
 NOTE_ASK = "int-escalation-ask-agency"
 DESTINATION_NOTES = {
     "agency": "int-escalation-agency",
@@ -136,13 +138,16 @@ def recommend(
         if rule.action == "escalate":
             others = {r.destination for r in matched if r.action == "escalate"}
             confidence = 0.9 if len(others) == 1 else 0.7
+            by_owner = rule.destination == OWNER
+            destination = owner_route(vote) if by_owner else cast(Destination, rule.destination)
             rec = Recommendation(
-                action="escalate", destination=rule.destination, reason=rule.reason, confidence=confidence
+                action="escalate", destination=destination, reason=rule.reason, confidence=confidence
             )
-        else:
-            rec = Recommendation(
-                action="answer", destination=None, reason=rule.reason, confidence=round(max(0.8, strength), 3)
-            )
+            note = DESTINATION_NOTES[destination] if by_owner else rule.note_id
+            return Decision(rec, note or None, rule.id, extra)
+        rec = Recommendation(
+            action="answer", destination=None, reason=rule.reason, confidence=round(max(0.8, strength), 3)
+        )
         return Decision(rec, rule.note_id or None, rule.id, extra)
     codes = unknown_error_codes(masked_inquiry, snapshot)
     if codes:
@@ -187,10 +192,7 @@ def recommend(
     if asked is not None and not sources_state(
         asked.kind, (h.chunk.body for h in own_sources[:FIGURE_SOURCES])
     ):
-        # An undocumented specification belongs to its owner (the Agency, another ministry), never to the vendor.
-        route = (
-            vote.classifier_route if vote is not None and vote.classifier_route != "ops_vendor" else "agency"
-        )
+        route = owner_route(vote)
         detail = "数値・期間" if asked.kind == "figure" else "アドレス・ドメイン"
         reason = (
             f"「{asked.sentence[:40]}」に当たる{detail}がナレッジにありません。{DESTINATION_REASONS[route]}"
@@ -211,6 +213,13 @@ def recommend(
             confidence=round(strength, 3),
         )
     )
+
+
+def owner_route(vote: RouteVote | None) -> Destination:
+    """Who owns an undocumented specification: another ministry when the classifier says so, else the Agency.
+    Never the vendor (nothing is broken)."""
+    route = vote.classifier_route if vote is not None and vote.classifier_route in OWNERS else "agency"
+    return cast(Destination, route)
 
 
 def _classifier_escalation(vote: RouteVote, basis: str) -> Decision:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -13,6 +13,11 @@ from app.schemas import Action, Destination
 from app.textnorm import nfkc
 
 DESTINATIONS = {"agency", "ops_vendor", "ministry", "ask_agency"}
+# `destination: owner` — the rule knows the knowledge is silent but not whose topic it is: the recommender asks
+# the route classifier for the owner (the Agency or another ministry; never the vendor).
+OWNER = "owner"
+# 「<<updated>>」 in a pattern stands for the file's fragment `updated`, so one phrasing is written once.
+FRAGMENT_REF = re.compile(r"<<([A-Za-z_][A-Za-z0-9_]*)>>")
 
 
 class RoutingRuleError(ValueError):
@@ -23,7 +28,7 @@ class RoutingRuleError(ValueError):
 class RoutingRule:
     id: str
     action: Action
-    destination: Destination | None
+    destination: Destination | Literal["owner"] | None
     reason: str
     patterns: tuple[re.Pattern[str], ...]
     note_id: str = ""
@@ -32,7 +37,36 @@ class RoutingRule:
         return any(p.search(normalized_text) for p in self.patterns)
 
 
-def _rule(raw: dict[str, Any], where: str) -> RoutingRule:
+def expand_fragments(pattern: str, fragments: dict[str, str], where: str) -> str:
+    """Replace each <<name>> by its fragment as a non-capturing group; an unknown name is an error."""
+
+    def one(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name not in fragments:
+            raise RoutingRuleError(f"{where} field 'patterns': unknown fragment <<{name}>>")
+        return f"(?:{fragments[name]})"
+
+    return FRAGMENT_REF.sub(one, pattern)
+
+
+def _fragments(raw: Any, where: str) -> dict[str, str]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+        raise RoutingRuleError(f"{where} field 'fragments': needs name: pattern pairs")
+    out: dict[str, str] = {}
+    for name, pattern in raw.items():
+        if FRAGMENT_REF.search(pattern):
+            raise RoutingRuleError(f"{where} fragment {name!r}: fragments cannot refer to fragments")
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise RoutingRuleError(f"{where} fragment {name!r}: {exc}") from exc
+        out[str(name)] = pattern
+    return out
+
+
+def _rule(raw: dict[str, Any], where: str, fragments: dict[str, str] | None = None) -> RoutingRule:
     for key in ("id", "action", "reason", "patterns"):
         if key not in raw:
             raise RoutingRuleError(f"{where}: field {key!r} is missing")
@@ -40,12 +74,15 @@ def _rule(raw: dict[str, Any], where: str) -> RoutingRule:
     destination = raw.get("destination")
     if action not in ("answer", "escalate"):
         raise RoutingRuleError(f"{where} field 'action': {action!r} is not answer/escalate")
-    if action == "escalate" and destination not in DESTINATIONS:
+    if action == "escalate" and destination not in DESTINATIONS | {OWNER}:
         raise RoutingRuleError(
-            f"{where} field 'destination': {destination!r} is not one of {sorted(DESTINATIONS)}"
+            f"{where} field 'destination': {destination!r} is not one of {sorted(DESTINATIONS | {OWNER})}"
         )
     try:
-        patterns = tuple(re.compile(nfkc(p), re.IGNORECASE) for p in raw["patterns"])
+        patterns = tuple(
+            re.compile(nfkc(expand_fragments(p, fragments or {}, where)), re.IGNORECASE)
+            for p in raw["patterns"]
+        )
     except re.error as exc:
         raise RoutingRuleError(f"{where} field 'patterns': {exc}") from exc
     return RoutingRule(
@@ -63,7 +100,8 @@ def load_rules(path: Path) -> list[RoutingRule]:
         return []
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     raw_rules = data.get("rules", []) if isinstance(data, dict) else []
-    return [_rule(r, f"{path} rule {i + 1}") for i, r in enumerate(raw_rules)]
+    fragments = _fragments(data.get("fragments") if isinstance(data, dict) else None, str(path))
+    return [_rule(r, f"{path} rule {i + 1}", fragments) for i, r in enumerate(raw_rules)]
 
 
 def match_rules(rules: list[RoutingRule], text: str) -> list[RoutingRule]:

@@ -67,6 +67,27 @@ def test_bundled_rules_and_examples_load() -> None:
         ),
         ("4桁の番号、なんで3回なの？", "route-ministry-soumu-jpki"),
         ("じどうてあての たいしょうが かわった りゆうを しりたいです", "route-ministry-cfa-child"),
+        (
+            "私のアカウントのログインの記録を調べて、いつどこから入られたか教えて",
+            "route-agency-account-investigation",
+        ),
+        (
+            "メールアドレスが勝手に変わっていました。誰がいつ変更したのか調べてください",
+            "route-agency-account-investigation",
+        ),
+        ("夜中でも送信できるようにしてほしいと国税庁に伝えてもらえますか", "route-ministry-national-policy"),
+        ("I will be living abroad for three years. Can I keep my account?", "route-ask-overseas"),
+        (
+            "I changed my bank account eight days ago but the screen still shows the old bank.",
+            "route-ops-data-not-reflected",
+        ),
+        ("FAQに期限の記載がなく回答できず。", "route-owner-faq-silent"),
+        ("5回でロック、4桁は3回でロックなのはなぜですか", "route-ministry-soumu-jpki"),
+        ("ぱそこんでも ろぐいん できるように なる よていは ありますか", "route-agency-feature-request"),
+        (
+            "48時間以上たってもメールが届きません。既知の遅延より長いです",
+            "route-ops-known-issue-workaround-failed",
+        ),
     ],
 )
 def test_coverage_gap_rules(text: str, rule_id: str) -> None:
@@ -320,3 +341,51 @@ def test_near_misses_of_the_vendor_and_third_party_rules(text: str) -> None:
         for r in match_rules(rules, text)
         if r.id in {"route-ops-known-issue-workaround-failed", "route-ask-third-party"}
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "こんなわかりにくいシステムを作ったのは誰だ。どうすればログインできるのか教えろ",
+        "不親切な画面で腹が立つ。電話で話せる番号を教えろ！",
+    ],
+)
+def test_a_complaint_that_asks_how_is_answered(text: str) -> None:
+    """A complaint word beside a how-to question: the how-to is answered (the opinion is shared separately)."""
+    rules = load_rules(KNOWLEDGE / "routing" / "rules.yaml")
+    assert "route-agency-opinion-complaint" not in [r.id for r in match_rules(rules, text)]
+    assert "route-agency-opinion-complaint" in [r.id for r in match_rules(rules, text.split("。")[0])]
+
+
+def test_rule_fragments_are_written_once_and_checked(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text(
+        "fragments:\n  late: '(\\d+)日(も|以上)'\n"
+        "rules:\n  - id: r1\n    action: escalate\n    destination: ops_vendor\n    reason: x\n"
+        "    patterns: ['メール[^。]*<<late>>']\n",
+        encoding="utf-8",
+    )
+    (rule,) = load_rules(path)
+    assert rule.matches("メールが3日も届かない") and not rule.matches("メールが3時間遅れた")
+    path.write_text(path.read_text(encoding="utf-8").replace("<<late>>", "<<early>>"), encoding="utf-8")
+    with pytest.raises(RoutingRuleError, match="rule 1 field 'patterns': unknown fragment <<early>>"):
+        load_rules(path)
+    path.write_text("fragments:\n  a: '<<b>>'\nrules: []\n", encoding="utf-8")
+    with pytest.raises(RoutingRuleError, match="fragment 'a'"):
+        load_rules(path)
+
+
+@pytest.mark.parametrize(
+    ("classifier_route", "expected"),
+    [("ministry", "ministry"), ("agency", "agency"), ("ops_vendor", "agency"), ("ask_agency", "agency")],
+)
+def test_an_owner_rule_asks_the_classifier_whose_topic_it_is(classifier_route: str, expected: str) -> None:
+    """`destination: owner`: the knowledge is silent; the owner is the Agency or a ministry, never the vendor."""
+    (rule,) = [
+        r for r in load_rules(KNOWLEDGE / "routing" / "rules.yaml") if r.id == "route-owner-faq-silent"
+    ]
+    vote = RouteVote("answer", 0.9, 0.8, 0.95, escalation_probability=0.3, classifier_route=classifier_route)
+    decision = recommend_on_one_faq("FAQに記載がなく回答できず。", vote, "口座を登録できます。", rules=[rule])
+    rec = decision.recommendation
+    assert (rec.action, rec.destination) == ("escalate", expected)
+    assert decision.note_id == f"int-escalation-{expected.replace('_', '-')}"
