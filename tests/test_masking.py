@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -116,6 +117,17 @@ def test_every_occurrence_of_a_masked_value_is_masked() -> None:
     result = apply_findings(text, normalize_with_map(text), [Finding("PERSON", start, start + 3, 0.8)])
     assert "タロウ" not in result.text
     assert result.text.count("<PERSON_1>") == 2
+
+
+@pytest.mark.parametrize("engine", ["fast", "presidio"])
+def test_a_latin_name_is_masked_in_every_case_and_order(engine: str) -> None:
+    """dev ev-aa-060: 「SAMPLE John」 was masked where it was introduced, and its residence-card form 「SAMPLE
+    JOHN」 and everyday form 「John Sample」 stayed readable in the same inquiry."""
+    text = "I am SAMPLE John. 在留カードには「SAMPLE JOHN」とありますが、普段は John Sample と書いています。"
+    result = build_masker(engine).mask(text)
+    assert not re.search(r"(?i)sample|john", result.text)
+    assert result.text.count("<PERSON_1>") == 3
+    assert "Sampleton" in build_masker(engine).mask("I am SAMPLE John. I live in Sampleton.").text
 
 
 def test_service_words_are_never_persons() -> None:

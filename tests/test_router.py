@@ -88,6 +88,14 @@ def test_bundled_rules_and_examples_load() -> None:
             "48時間以上たってもメールが届きません。既知の遅延より長いです",
             "route-ops-known-issue-workaround-failed",
         ),
+        ("ログインの履歴を確認できる画面はありますか", "route-agency-account-investigation"),
+        (
+            "アプリにパスコードでロックをかけたい。このような機能の有無をご教示ください",
+            "route-agency-feature-request",
+        ),
+        ("一時保存のボタンはどこにあるんだ？ないなら今すぐ付けろ", "route-agency-feature-request"),
+        ("取り込んだ金額を画面で修正できないようになっているのはなぜですか", "route-agency-spec-why"),
+        ("4桁の暗証番号だけ、コンビニで再設定できないのはなぜですか", "route-agency-spec-why"),
     ],
 )
 def test_coverage_gap_rules(text: str, rule_id: str) -> None:
@@ -228,6 +236,10 @@ def test_known_issue_goes_to_the_vendor_once_its_workaround_failed() -> None:
         ("My pension contribution history skips the years 2008 to 2010.", "route-answer-pension-record"),
         (
             "電話に出て戻ったらログイン画面。入力内容が全部消えた。なんでこんな作りなの？",
+            "route-answer-auto-logout-why",
+        ),
+        (
+            "トイレから戻ったらログイン画面になってて、入れてた内容も消えてた。え、バグ？",
             "route-answer-auto-logout-why",
         ),
         ("e-Taxの送信画面で4桁の暗証番号を入れたらエラーになりました", "route-answer-etax-pin"),

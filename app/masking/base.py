@@ -53,6 +53,8 @@ class Masker(Protocol):
 def canonical_value(entity: str, value: str) -> str:
     """The same value in two spellings (０９０－… and 090-…) gets the same placeholder."""
     norm = normalize_with_map(value).text.lower()
+    if entity == "PERSON" and _LATIN_NAME.fullmatch(norm.strip()):
+        return "".join(sorted(norm.split()))  # 「SAMPLE John」 and 「John Sample」 are one person
     if entity in {"PERSON", "LOCATION"}:
         return re.sub(r"[\s・]", "", norm)
     return re.sub(r"[^0-9a-z@._]", "", norm)
@@ -66,13 +68,24 @@ def with_repeats(text: str, findings: list[Finding]) -> list[Finding]:
     for value, entity, score in {(text[f.start : f.end], f.entity, f.score) for f in kept}:
         if len(value.strip()) < 2:
             continue
-        start = text.find(value)
-        while start != -1:
-            end = start + len(value)
-            if all(end <= k.start or start >= k.end for k in kept):
-                extra.append(Finding(entity, start, end, score))
-            start = text.find(value, end)
+        for m in repeat_pattern(value, entity).finditer(text):
+            if all(m.end() <= k.start or m.start() >= k.end for k in kept):
+                extra.append(Finding(entity, m.start(), m.end(), score))
     return findings + extra
+
+
+_LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z'\-]*(?:\s+[A-Za-z][A-Za-z'\-]*){1,2}")
+
+
+def repeat_pattern(value: str, entity: str) -> re.Pattern[str]:
+    """Where else the value stands: in any letter case, and for a Latin name of two or three words also in the
+    other order (「SAMPLE John」 is written 「SAMPLE JOHN」 on the residence card and 「John Sample」 day to day)."""
+    if entity == "PERSON" and _LATIN_NAME.fullmatch(value.strip()):
+        words = value.split()
+        orders = {" ".join(words), " ".join(reversed(words))}
+        body = "|".join(r"[\s,]+".join(map(re.escape, o.split())) for o in sorted(orders))
+        return re.compile(rf"(?<![A-Za-z])(?:{body})(?![A-Za-z])", re.IGNORECASE)
+    return re.compile(re.escape(value), re.IGNORECASE)
 
 
 def apply_findings(original: str, norm: Normalized, findings: list[Finding]) -> MaskResult:
