@@ -29,7 +29,6 @@ _REFERENCE_NUMBER = re.compile(
     r"(受付|問合せ|問い合わせ|管理|整理|申請|お客様|チケット)(番号|No\.?|ID)[:：\s]*$", re.IGNORECASE
 )
 NOTE_OPS = "int-escalation-ops-vendor"
-OWNERS = ("agency", "ministry")
 NOTE_ASK = "int-escalation-ask-agency"
 DESTINATION_NOTES = {
     "agency": "int-escalation-agency",
@@ -213,6 +212,9 @@ def recommend(
             confidence=round(strength, 3),
         )
     )
+
+
+OWNERS = ("agency", "ministry")  # who can own a specification the knowledge does not document
 
 
 def owner_route(vote: RouteVote | None) -> Destination:

@@ -16,7 +16,7 @@ DESTINATIONS = {"agency", "ops_vendor", "ministry", "ask_agency"}
 # `destination: owner` — the rule knows the knowledge is silent but not whose topic it is: the recommender asks
 # the route classifier for the owner (the Agency or another ministry; never the vendor).
 OWNER = "owner"
-# 「<<updated>>」 in a pattern stands for the file's fragment `updated`, so one phrasing is written once.
+# `<<name>>` in a pattern stands for the file's fragment `name` (top-level `fragments:`): one phrasing, written once.
 FRAGMENT_REF = re.compile(r"<<([A-Za-z_][A-Za-z0-9_]*)>>")
 
 
