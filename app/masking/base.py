@@ -81,9 +81,8 @@ def repeat_pattern(value: str, entity: str) -> re.Pattern[str]:
     """Where else the value stands: in any letter case, and for a Latin name of two or three words also in the
     other order (「SAMPLE John」 is written 「SAMPLE JOHN」 on the residence card and 「John Sample」 day to day)."""
     if entity == "PERSON" and _LATIN_NAME.fullmatch(value.strip()):
-        words = value.split()
-        orders = {" ".join(words), " ".join(reversed(words))}
-        body = "|".join(r"[\s,]+".join(map(re.escape, o.split())) for o in sorted(orders))
+        words = tuple(value.split())
+        body = "|".join(r"[\s,]+".join(map(re.escape, order)) for order in sorted({words, words[::-1]}))
         return re.compile(rf"(?<![A-Za-z])(?:{body})(?![A-Za-z])", re.IGNORECASE)
     return re.compile(re.escape(value), re.IGNORECASE)
 
