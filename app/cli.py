@@ -6,12 +6,18 @@ import json
 import logging
 import os
 import sys
+import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from app.settings import get_settings
+from app.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from app.embeddings import Embedder
+    from app.masking import Masker
+    from app.store import KnowledgeStore
 
 app = typer.Typer(
     help="draftdesk — PII-masked, cited first-reply drafts for the マイナポータル helpdesk.",
@@ -83,6 +89,28 @@ def ingest(
         typer.echo(report.diff.to_markdown(label))
     if report.issues:
         raise typer.Exit(1)
+    if not dry_run and masker is not None:
+        _prepare_router(settings, masker, embedder, store)
+
+
+def _prepare_router(settings: Settings, masker: Masker, embedder: Embedder, store: KnowledgeStore) -> None:
+    """Build the semantic router once so its vector cache is filled: on a fresh machine that is minutes of
+    embedding (examples, FAQ phrasings, labelled inquiries) the server would otherwise spend before serving."""
+    from app.labelled import LabelledInquiryError
+    from app.semantic_router import RouterExamplesError
+    from app.service import DraftService
+
+    t = time.perf_counter()
+    try:
+        service = DraftService(settings, masker=masker, embedder=embedder, store=store)
+        service.router()
+    except (LabelledInquiryError, RouterExamplesError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(
+        f"routing ready: {len(service.route_examples)} examples, {len(service.labelled)} labelled inquiries "
+        f"({time.perf_counter() - t:.0f} s)"
+    )
 
 
 def _release_label(knowledge_dir: Path) -> str:

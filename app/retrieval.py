@@ -29,6 +29,13 @@ _QUESTION_HINT = re.compile(
 )
 _SENTENCE_END = re.compile(r"(?<=[。！？!?\n])|(?<=\.\s)")
 _PLACEHOLDER = re.compile(r"<[A-Z_]+_\d+>")
+
+
+def embedded_text(masked_query: str) -> str:
+    """What retrieval and the router embed: the masked inquiry without placeholders, NFKC-normalised."""
+    return nfkc(_PLACEHOLDER.sub(" ", masked_query))
+
+
 # Past inquiries and manual pages support an answer; the curated FAQ and notes should lead it.
 log = logging.getLogger("draftdesk.retrieval")
 KIND_WEIGHT = {"faq": 1.0, "internal": 0.85, "manual": 0.75, "past_inquiry": 0.5}
@@ -247,7 +254,7 @@ class HybridRetriever:
         """(source id, reranker features) of the fused candidates, in fused order: what the reranker is fitted
         on (eval/fit_reranker.py), computed by the same code that serves."""
         snap = self.snapshot()
-        clean = nfkc(_PLACEHOLDER.sub(" ", query))
+        clean = embedded_text(query)
         if not snap.chunks:
             return []
         hits, signals, _ = self._candidates(clean, snap, k, None, None, self._embedder.embed_query(clean))
@@ -292,7 +299,7 @@ class HybridRetriever:
         if not snap.chunks:
             return RetrievalResult([], [], language)
         where: dict[str, Any] | None = {"kind": {"$in": kinds}} if kinds else None
-        clean = nfkc(_PLACEHOLDER.sub(" ", query))
+        clean = embedded_text(query)
         vector = self._embedder.embed_query(clean)
         hits, best = self._rank(clean, snap, k, where, kinds, vector)
         hits = in_reply_language(hits, language)

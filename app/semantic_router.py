@@ -13,7 +13,9 @@ e5 alone, 0.934 for USE, 0.937 for n-grams)."""
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,6 +63,34 @@ def load_examples(routing_dir: Path) -> list[tuple[str, str]]:
     return out
 
 
+@dataclass(frozen=True)
+class LabelledText:
+    """A labelled inquiry as the classifier learns it."""
+
+    key: str  # text_key of the inquiry as received, so a cross-fitted evaluation can leave it out
+    text: str  # as retrieval embeds it: masked, text aimed at the assistant left out (app.retrieval.embedded_text)
+    route: str
+
+
+@dataclass(frozen=True)
+class _TrainingSet:
+    texts: list[str]
+    main: Matrix
+    aux: Matrix | None
+    labels: list[str]
+    keys: list[str]  # "" for examples and FAQ questions, which are never left out
+
+    def without(self, keys: frozenset[str]) -> _TrainingSet:
+        keep = [i for i, k in enumerate(self.keys) if k not in keys]
+        return _TrainingSet(
+            [self.texts[i] for i in keep],
+            self.main[keep],
+            self.aux[keep] if self.aux is not None else None,
+            [self.labels[i] for i in keep],
+            [self.keys[i] for i in keep],
+        )
+
+
 class SemanticRouter:
     def __init__(
         self,
@@ -70,13 +100,41 @@ class SemanticRouter:
         cache_dir: Path | None = None,
         k: int = 7,
         aux_embedder: Embedder | None = None,
+        labelled: Sequence[LabelledText] = (),
     ) -> None:
+        """The neighbour vote sees the examples and FAQ questions; the classifier also learns from `labelled`."""
         self._labels = [r for _, r in examples] + ["answer"] * len(faq_questions)
-        texts = [t for t, _ in examples] + faq_questions
+        texts = [t for t, _ in examples] + faq_questions + [item.text for item in labelled]
         self._k = k
-        self._matrix = self._embed(texts, embedder, cache_dir)
-        aux = self._embed(texts, aux_embedder, cache_dir) if aux_embedder is not None else None
-        self._classifier = RouteClassifier.fit(texts, self._matrix, aux, self._labels, aux_embedder)
+        main = self._embed(texts, embedder, cache_dir)
+        self._matrix = main[: len(self._labels)]
+        self._aux_embedder = aux_embedder
+        self._training = _TrainingSet(
+            texts,
+            main,
+            self._embed(texts, aux_embedder, cache_dir) if aux_embedder is not None else None,
+            self._labels + [item.route for item in labelled],
+            [""] * len(self._labels) + [item.key for item in labelled],
+        )
+        self._classifier = self._fit(self._training)
+
+    def _fit(self, training: _TrainingSet) -> RouteClassifier | None:
+        return RouteClassifier.fit(
+            training.texts, training.main, training.aux, training.labels, self._aux_embedder
+        )
+
+    @property
+    def labelled_keys(self) -> frozenset[str]:
+        """Keys (text_key of the inquiry as received) of the labelled inquiries the classifier learned from."""
+        return frozenset(k for k in self._training.keys if k)
+
+    def without(self, keys: frozenset[str]) -> SemanticRouter:
+        """This router with its classifier refit without these labelled inquiries: an evaluation scores each
+        case with a classifier that never saw it (a few seconds a fit)."""
+        clone = copy.copy(self)
+        clone._training = self._training.without(keys)
+        clone._classifier = self._fit(clone._training)
+        return clone
 
     @staticmethod
     def _embed(texts: list[str], embedder: Embedder, cache_dir: Path | None) -> Matrix:

@@ -7,8 +7,8 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -20,18 +20,20 @@ from app.drafting.extractive import ExtractiveDrafter, answer_text
 from app.drafting.llm import LLMDrafter
 from app.embeddings import Embedder, build_aux_embedder, build_embedder
 from app.instructions import has_instructions, without_instructions
+from app.labelled import LabelledInquiry, load_labelled
 from app.masking import Masker, MaskingError, MaskResult, build_masker, scrub_structured
 from app.native_threads import limit_blas_threads
 from app.recommend import NOTE_OPS, Decision, Evidence, recommend
 from app.reloading import Reloading
 from app.rerank import LinearReranker
-from app.retrieval import Hit, HybridRetriever, IndexSnapshot, RetrievalResult
+from app.retrieval import Hit, HybridRetriever, IndexSnapshot, RetrievalResult, embedded_text
 from app.routing import RoutingRule, load_rules
 from app.schemas import Alert, Citation, Draft, DraftRequest, Recommendation
-from app.semantic_router import RouteVote, SemanticRouter, load_examples
+from app.semantic_router import LabelledText, RouteVote, SemanticRouter, load_examples
 from app.settings import Settings
 from app.store import KnowledgeStore
 from app.textnorm import char_bigrams, nfkc
+from app.vector_cache import cached_texts, text_key
 
 log = logging.getLogger("draftdesk.service")
 
@@ -75,6 +77,8 @@ class DraftService:
         self.rules: list[RoutingRule] = load_rules(settings.knowledge_dir / "routing" / "rules.yaml")
         self.extractive = ExtractiveDrafter(settings.prompts_dir)
         self.route_examples = load_examples(settings.knowledge_dir / "routing")
+        self.labelled: list[LabelledInquiry] = load_labelled(settings.labelled_inquiries)
+        self._router_override: SemanticRouter | None = None
         self.detector = FailureDetector(
             settings.alert_threshold, settings.alert_window_minutes * 60, settings.alert_similarity
         )
@@ -101,8 +105,24 @@ class DraftService:
     def router(self) -> SemanticRouter:
         """Built per index version: the FAQ questions of the active version are the 'answer' neighbours. After a
         re-index the new router is built in the background; requests keep using the previous one."""
+        if self._router_override is not None:
+            return self._router_override
         snapshot = self.retriever.snapshot()
         return self._routers.get(snapshot.name, snapshot)
+
+    def learned_from(self, inquiry: str) -> bool:
+        """Whether the route classifier learned from this inquiry (a labelled inquiry, as received)."""
+        return text_key(inquiry) in self.router().labelled_keys
+
+    @contextmanager
+    def held_out(self, inquiries: Iterable[str]) -> Iterator[None]:
+        """Route with a classifier that never saw these labelled inquiries, for a cross-fitted evaluation.
+        Evaluation only: the override is process-wide."""
+        self._router_override = self.router().without(frozenset(text_key(i) for i in inquiries))
+        try:
+            yield
+        finally:
+            self._router_override = None
 
     def _build_router(self, snapshot: IndexSnapshot) -> SemanticRouter:
         # The 'answer' side: FAQ questions and the citizens' phrasings recorded for FAQ entries and for the
@@ -116,7 +136,23 @@ class DraftService:
             self.embedder,
             self.settings.data_dir / "router-cache",
             aux_embedder=self.retriever.aux_embedder,
+            labelled=self._labelled_texts(),
         )
+
+    def _labelled_texts(self) -> list[LabelledText]:
+        """The labelled inquiries as retrieval would embed them: masked, text aimed at the assistant left out."""
+        keys = [text_key(item.inquiry) for item in self.labelled]
+        texts = cached_texts(
+            keys,
+            [item.inquiry for item in self.labelled],
+            lambda raw: embedded_text(without_instructions(self.masker.mask(raw).text)),
+            self.settings.data_dir / "router-cache",
+            f"labelled-{self.settings.mask_engine}",
+        )
+        return [
+            LabelledText(key, text, item.route)
+            for key, text, item in zip(keys, texts, self.labelled, strict=True)
+        ]
 
     def _question_votes(self, result: RetrievalResult) -> list[RouteVote]:
         """The router on each question sentence that is not the whole inquiry (a preamble dropped out)."""

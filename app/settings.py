@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     llm_max_retries: int = 1
     llm_temperature: float = 0.1
 
+    labelled_inquiries: list[Path] = Field(
+        default_factory=lambda: [Path("eval/datasets/dev.jsonl")],
+        description="JSON Lines of labelled inquiries (eval case format) the route classifier learns from; "
+        "never the heldout split",
+    )
+
     retrieval_top_k: int = 8
     retrieval_aux_backend: Literal["use", "none"] = Field(
         "use", description="A second dense list fused into retrieval (USE multilingual; ~1 ms a query)"

@@ -6,6 +6,7 @@ re-embeds everything when one FAQ question changes (a minute and more of CPU in 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from collections.abc import Callable
@@ -68,3 +69,27 @@ def _save(cache_dir: Path | None, name: str, vectors: dict[str, Matrix]) -> None
     tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")  # two workers may write at once; the rename is atomic
     np.savez(tmp, hashes=np.array(list(vectors)), vectors=np.vstack(list(vectors.values())))
     tmp.replace(path)
+
+
+def cached_texts(
+    keys: list[str], texts: list[str], transform: Callable[[str], str], cache_dir: Path | None, name: str
+) -> list[str]:
+    """`transform` of each text, kept on disk by key like the vectors. Why: masking the labelled inquiries
+    again at every router build costs ~12 ms each; only new ones are masked. Only transformed (masked) text
+    is stored."""
+    path = cache_dir / (re.sub(r"[^A-Za-z0-9_.-]+", "_", name) + ".json") if cache_dir is not None else None
+    cached: dict[str, str] = {}
+    if path is not None and path.exists():
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+            cached = {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            cached = {}  # a damaged cache is rebuilt
+    out = [cached[k] if k in cached else transform(t) for k, t in zip(keys, texts, strict=True)]
+    kept = dict(zip(keys, out, strict=True))
+    if path is not None and kept != cached:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+    return out

