@@ -76,7 +76,7 @@ def cached_texts(
 ) -> list[str]:
     """`transform` of each text, kept on disk by key like the vectors. Why: masking the labelled inquiries
     again at every router build costs ~12 ms each; only new ones are masked. Only transformed (masked) text
-    is stored."""
+    is stored. Keyed by the input alone: after changing how `transform` works, delete the file."""
     path = cache_dir / (re.sub(r"[^A-Za-z0-9_.-]+", "_", name) + ".json") if cache_dir is not None else None
     cached: dict[str, str] = {}
     if path is not None and path.exists():

@@ -15,7 +15,7 @@ from typing import Any
 from app.alerts import FailureDetector
 from app.embeddings import Embedder
 from app.schemas import DraftRequest
-from app.service import DraftService
+from app.service import DraftService, DraftTrace
 from app.settings import Settings
 from eval import llm_judge
 from eval import metrics as m
@@ -201,21 +201,18 @@ def run_eval(
     judge_options: JudgeOptions | None = None,
 ) -> EvalSummary:
     """`judge`: LLM-judged ragas metrics; None = in llm mode. Never without a configured LLM endpoint."""
-    cases = load_split(split)
-    if limit:
-        cases = cases[:limit]
+    all_cases = load_split(split)
     service.warm_up()
     judge_state = judge_mode(service.settings.llm_configured(), mode, judge)
     judge_opts = judge_options or JudgeOptions()
     to_judge: list[JudgeCase] = []
     # Cases are independent inquiries: the failure detector (which links inquiries over time) stays out.
     live_detector, service.detector = service.detector, FailureDetector(threshold=10**9)
-    all_cases = cases
+    # Folds are planned on the whole split, so with --limit a batch's unscored siblings stay out of training too.
     learned = [service.learned_from(c.inquiry) for c in all_cases]
     check_unseen(split, learned)
     plan = scoring_plan([c.id for c in all_cases], learned)
-    if limit:
-        cases = all_cases[:limit]
+    cases = all_cases[:limit] if limit else all_cases
     results_at: dict[int, CaseResult] = {}
     progress_bar: Any = None
     if progress:
@@ -232,18 +229,7 @@ def run_eval(
         with context:
             for i in scored:
                 case = all_cases[i]
-                t = time.perf_counter()
-                trace = service.trace(DraftRequest(inquiry=case.inquiry, channel=case.channel), mode=mode)
-                latency = (time.perf_counter() - t) * 1000
-                masked_values = list(trace.mask.mapping.values()) if trace.mask else []
-                results_at[i] = score_case(
-                    case,
-                    trace.draft.model_dump(mode="json"),
-                    trace.retrieved_source_ids,
-                    latency,
-                    trace.invalid_citations,
-                    masked_values,
-                )
+                results_at[i], trace = _score_one(service, case, mode)
                 if judge_state == "on" and (not judge_opts.limit or len(to_judge) < judge_opts.limit):
                     chunks = service.retriever.snapshot().by_id
                     to_judge.append(
@@ -289,6 +275,22 @@ def run_eval(
         with history.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     return summary
+
+
+def _score_one(service: DraftService, case: EvalCase, mode: str) -> tuple[CaseResult, DraftTrace]:
+    t = time.perf_counter()
+    trace = service.trace(DraftRequest(inquiry=case.inquiry, channel=case.channel), mode=mode)
+    latency = (time.perf_counter() - t) * 1000
+    masked_values = list(trace.mask.mapping.values()) if trace.mask else []
+    result = score_case(
+        case,
+        trace.draft.model_dump(mode="json"),
+        trace.retrieved_source_ids,
+        latency,
+        trace.invalid_citations,
+        masked_values,
+    )
+    return result, trace
 
 
 def check_unseen(split: str, learned: Sequence[bool]) -> None:
