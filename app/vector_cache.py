@@ -44,8 +44,8 @@ def cached_vectors(
     return np.vstack([cached[k] for k in keys]).astype(np.float32)
 
 
-def _cache_file(cache_dir: Path, name: str) -> Path:
-    return cache_dir / (re.sub(r"[^A-Za-z0-9_.-]+", "_", name) + ".npz")
+def _cache_file(cache_dir: Path, name: str, suffix: str = ".npz") -> Path:
+    return cache_dir / (re.sub(r"[^A-Za-z0-9_.-]+", "_", name) + suffix)
 
 
 def _load(cache_dir: Path | None, name: str) -> dict[str, Matrix]:
@@ -77,7 +77,7 @@ def cached_texts(
     """`transform` of each text, kept on disk by key like the vectors. Why: masking the labelled inquiries
     again at every router build costs ~12 ms each; only new ones are masked. Only transformed (masked) text
     is stored. Keyed by the input alone: after changing how `transform` works, delete the file."""
-    path = cache_dir / (re.sub(r"[^A-Za-z0-9_.-]+", "_", name) + ".json") if cache_dir is not None else None
+    path = _cache_file(cache_dir, name, ".json") if cache_dir is not None else None
     cached: dict[str, str] = {}
     if path is not None and path.exists():
         try:

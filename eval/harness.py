@@ -219,10 +219,12 @@ def run_eval(
         from tqdm import tqdm
 
         progress_bar = tqdm(total=len(cases), desc=f"eval {split}", unit="case")
+    crossfit = 0  # folds scored by a refit classifier
     for fold in plan:
         scored = [i for i in fold.indices if i < len(cases)]
         if not scored:
             continue
+        crossfit += fold.held_out
         context = (
             service.held_out([all_cases[i].inquiry for i in fold.indices]) if fold.held_out else nullcontext()
         )
@@ -242,7 +244,6 @@ def run_eval(
     if progress_bar is not None:
         progress_bar.close()
     results = [results_at[i] for i in range(len(cases))]
-    crossfit = sum(1 for f in plan if f.held_out and any(i < len(cases) for i in f.indices))
     service.detector = live_detector
     metrics = aggregate(results)
     metrics.update(_ragas_id_metrics(results))
