@@ -146,10 +146,16 @@ def recommend(
             )
         )
         if rule.action == "escalate":
-            others = {r.destination for r in matched if r.action == "escalate"}
-            confidence = 0.9 if len(others) == 1 else 0.7
             by_owner = rule.destination == OWNER
             destination = owner_route(vote) if by_owner else cast(Destination, rule.destination)
+            # Rules that agree on where to send it make a surer escalation; an owner rule counts as the
+            # destination it resolves to, not as a destination of its own.
+            named = {
+                owner_route(vote) if r.destination == OWNER else r.destination
+                for r in matched
+                if r.action == "escalate"
+            }
+            confidence = 0.9 if len(named) == 1 else 0.7
             rec = Recommendation(
                 action="escalate", destination=destination, reason=rule.reason, confidence=confidence
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from app.recommend import (
     unknown_error_codes,
 )
 from app.retrieval import IndexSnapshot
-from app.routing import RoutingRuleError, load_rules, match_rules
+from app.routing import RoutingRule, RoutingRuleError, load_rules, match_rules
 from app.semantic_router import RouterExamplesError, RouteVote, SemanticRouter, load_examples
 from tests.conftest import KNOWLEDGE
 from tests.recommend_helpers import recommend_on_one_faq
@@ -418,3 +419,27 @@ def test_an_owner_rule_asks_the_classifier_whose_topic_it_is(classifier_route: s
     rec = decision.recommendation
     assert (rec.action, rec.destination) == ("escalate", expected)
     assert decision.note_id == f"int-escalation-{expected.replace('_', '-')}"
+
+
+@pytest.mark.parametrize(("classifier_route", "confidence"), [("agency", 0.9), ("ministry", 0.7)])
+def test_an_owner_rule_agreeing_with_another_rule_is_a_surer_escalation(
+    classifier_route: str, confidence: float
+) -> None:
+    """An owner rule counts as the destination it resolves to: with an agency rule beside it, the two agree only
+    when the classifier names the Agency as the owner."""
+    (owner,) = [
+        r for r in load_rules(KNOWLEDGE / "routing" / "rules.yaml") if r.id == "route-owner-faq-silent"
+    ]
+    agency = RoutingRule(
+        id="test-agency",
+        action="escalate",
+        destination="agency",
+        reason="仕様の確認",
+        patterns=(re.compile("記載がなく"),),
+    )
+    vote = RouteVote("answer", 0.9, 0.8, 0.95, escalation_probability=0.3, classifier_route=classifier_route)
+    decision = recommend_on_one_faq(
+        "FAQに記載がなく回答できず。", vote, "口座を登録できます。", rules=[owner, agency]
+    )
+    assert decision.rule_id == "route-owner-faq-silent"
+    assert decision.recommendation.confidence == confidence
