@@ -379,6 +379,57 @@ def report(
     typer.echo(f"wrote {path}")
 
 
+@app.command("labelled-export")
+def labelled_export(
+    month: Annotated[str, typer.Option(help="The month of drafts to export, YYYY-MM (UTC)")],
+    out: Annotated[
+        Path | None, typer.Option(help="JSONL file to write (default: data_dir/labelled/fb-YYYY-MM.jsonl)")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file")] = False,
+) -> None:
+    """Export the routes operators confirmed in a month as labelled inquiries (masked) for the route classifier:
+    review the file, then list it in DRAFTDESK_LABELLED_INQUIRIES and run `draftdesk ingest`."""
+    import re
+    from datetime import UTC, date, datetime
+
+    from app.ops.labelled_export import labelled_from_feedback
+    from app.ops.periods import PeriodKind, period_for
+    from app.ops.reports import fetch_period
+    from app.storage import SQLiteRecords
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise typer.BadParameter(f"{month!r} is not a month (YYYY-MM)", param_hint="'--month'")
+    settings = get_settings()
+    span = period_for(PeriodKind.monthly, date.fromisoformat(f"{month}-01"))
+    target = out if out is not None else settings.data_dir / "labelled" / f"fb-{span.label}.jsonl"
+    if target.exists() and not force:
+        typer.echo(
+            f"error: {target} exists; a reviewed file is not overwritten (use --force to replace it)",
+            err=True,
+        )
+        raise typer.Exit(2)
+    records = SQLiteRecords(settings.resolved_database_path())
+    drafts, feedback = fetch_period(records, span)
+    result = labelled_from_feedback(drafts, feedback, batch=f"fb-{span.label}")
+    meta = {
+        "_meta": {
+            "source": "operator feedback on stored drafts (inquiries masked)",
+            "month": span.label,
+            "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "use": "review, then list in DRAFTDESK_LABELLED_INQUIRIES and run draftdesk ingest",
+        }
+    }
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    with partial.open("w", encoding="utf-8") as fh:
+        for row in (meta, *result.rows):
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    partial.replace(target)
+    records.audit("cli", "admin", "labelled.export", str(target), json.dumps({"rows": len(result.rows)}))
+    typer.echo(f"{span.label}: {result.summary()}")
+    typer.echo(f"wrote {target}")
+
+
 @app.command("faq-proposals")
 def faq_proposals(
     since: Annotated[str, typer.Option(help="Look-back window ending now: 30d (days) or 4w (weeks)")] = "30d",
