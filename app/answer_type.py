@@ -39,6 +39,7 @@ _LIMIT = re.compile(
 _ASKS = re.compile(
     r"か[。、,\s]|か$|[？?]|教えて|知りたい|なの(?!で)|でしょう|ますか|ですか|との(ご)?質問", re.IGNORECASE
 )
+_UNIT_IN = re.compile(_UNIT, re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[。！!？?\n])")
 # Digits, or kanji numerals with a unit (「三回」, not the 一 of 「一部」「一覧」).
 _FIGURE = re.compile(r"[0-9]|[一二三四五六七八九十百千]+\s*" + _UNIT)
@@ -57,10 +58,33 @@ _ADDRESS = re.compile(
 )
 
 
+# 「何MBまで」 is not answered by 「3回」: when the question names its unit, a figure of the same kind must be
+# stated. Units of one kind answer each other (「何日前」 by 「2週間前」). Counts stay lenient (any figure): their
+# units are many and an FAQ often states a count as 「1つ」「ひとつ」 or in words.
+_UNIT_KINDS: dict[str, tuple[str, ...]] = {
+    "period": ("年", "か月", "ヶ月", "カ月", "ケ月", "週間", "日", "時間", "分", "秒"),
+    "size": ("MB", "KB", "GB", "メガ"),
+    "money": ("円",),
+    "age": ("歳",),
+    "length": ("文字", "桁"),
+}
+_KIND_OF_UNIT = {unit: kind for kind, units in _UNIT_KINDS.items() for unit in units}
+# Validity is counted in birthdays: 「発行から10回目の誕生日まで」 answers 「何年使えますか」.
+_OTHER_FIGURES = {"period": r"|[0-9]+\s*回目の誕生日"}
+_FIGURE_OF_KIND = {
+    kind: re.compile(
+        r"(?:[0-9]|[一二三四五六七八九十百千])\s*(?:" + "|".join(units) + ")" + _OTHER_FIGURES.get(kind, ""),
+        re.IGNORECASE,
+    )
+    for kind, units in _UNIT_KINDS.items()
+}
+
+
 @dataclass(frozen=True)
 class DetailQuestion:
     sentence: str
     kind: Literal["figure", "address"]  # a number, limit or period; or a domain, sender address or URL
+    unit_kind: str | None = None  # for 「何日」「何MB」: the kind of figure that answers it (_UNIT_KINDS)
 
 
 def detail_question(text: str) -> DetailQuestion | None:
@@ -68,18 +92,24 @@ def detail_question(text: str) -> DetailQuestion | None:
     for sentence in _SENTENCE_END.split(nfkc(text)):
         if not _ASKS.search(sentence):
             continue
-        if _HOW_MANY.search(sentence) or _LIMIT.search(sentence):
-            return DetailQuestion(sentence.strip(), "figure")
+        how_many = _HOW_MANY.search(sentence)
+        if how_many or _LIMIT.search(sentence):
+            unit = _UNIT_IN.search(how_many.group(0)) if how_many else None
+            unit_kind = _KIND_OF_UNIT.get(unit.group(0).upper()) if unit else None
+            return DetailQuestion(sentence.strip(), "figure", unit_kind)
         if _ADDRESS_QUESTION.search(sentence) and _WHICH.search(sentence):
             return DetailQuestion(sentence.strip(), "address")
     return None
 
 
-def sources_state(kind: Literal["figure", "address"], source_bodies: Iterable[str]) -> bool:
+def sources_state(asked: DetailQuestion, source_bodies: Iterable[str]) -> bool:
     """Whether any source body (what a draft may quote; not the title, which may be an FAQ question echoing
     the citizen's words) states the kind of detail asked for."""
-    if kind == "address":
+    if asked.kind == "address":
         return any(_ADDRESS.search(nfkc(body)) for body in source_bodies)
+    if asked.unit_kind is not None:
+        figure = _FIGURE_OF_KIND[asked.unit_kind]
+        return any(figure.search(nfkc(body)) for body in source_bodies)
     return states_a_figure(source_bodies)
 
 

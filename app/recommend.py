@@ -205,9 +205,7 @@ def recommend(
         )
     asked = detail_question(masked_inquiry)
     own_sources = sources_for(asked.sentence) if asked is not None and sources_for is not None else hits
-    if asked is not None and not sources_state(
-        asked.kind, (h.chunk.body for h in own_sources[:FIGURE_SOURCES])
-    ):
+    if asked is not None and not sources_state(asked, (h.chunk.body for h in own_sources[:FIGURE_SOURCES])):
         route = owner_route(vote)
         detail = "数値・期間" if asked.kind == "figure" else "アドレス・ドメイン"
         reason = (

@@ -53,6 +53,30 @@ def test_a_figure_counts_in_the_body_not_in_the_echoed_question() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("question", "body", "stated"),
+    [
+        ("1ファイル何MBまで添付できますか。", "暗証番号は3回続けて間違えるとロックされます。", False),
+        ("1ファイル何MBまで添付できますか。", "1ファイル10MBまで添付できます。", True),
+        ("何分操作しないとログアウトされますか。", "暗証番号は3回続けて間違えるとロックされます。", False),
+        ("何日前から提出できますか。", "予定日の2週間前から提出できます。", True),  # one kind: periods
+        ("何年前の分まで見られますか。", "過去5年分を表示します。", True),
+        ("カードは何年使えますか。", "発行から10回目の誕生日まで有効です。", True),
+        ("手数料は何円ですか。", "発行から5年です。", False),
+        ("代理人は何人まで設定できますか。", "代理人は2名まで登録できます。", True),
+        ("代理人は何人まで設定できますか。", "手続は3回に分けて行います。", True),  # counts stay lenient
+        ("いつまで保存されますか。", "5年間保存されます。", True),
+    ],
+)
+def test_a_question_that_names_its_unit_needs_a_figure_of_that_kind(
+    question: str, body: str, stated: bool
+) -> None:
+    """「何MBまで」 is not answered by 「3回」: the FAQ about lock-outs shares the words, not the answer."""
+    asked = detail_question(question)
+    assert asked is not None and asked.kind == "figure"
+    assert sources_state(asked, [body]) is stated
+
+
 def _decide(inquiry: str, body: str) -> str:
     vote = RouteVote("answer", 0.9, 0.80, 0.95, escalation_probability=0.1, classifier_route="agency")
     decision = recommend_on_one_faq(inquiry, vote, body, title="代理人の設定")
@@ -112,8 +136,8 @@ def test_a_question_for_a_domain_needs_a_source_that_names_one() -> None:
         "キャリアメールの受信設定をしたいので、通知メールがどのドメインから届くのか教えてください。"
     )
     assert asked is not None and asked.kind == "address"
-    assert not sources_state("address", ["メールが届かない\nドメイン指定受信の設定を見直してください。"])
-    assert sources_state("address", ["送信元\n通知は example.go.jpから送信されます。"])
+    assert not sources_state(asked, ["メールが届かない\nドメイン指定受信の設定を見直してください。"])
+    assert sources_state(asked, ["送信元\n通知は example.go.jpから送信されます。"])
     url = detail_question("申請ページのURLを教えてください。")
     assert url is not None and url.kind == "address"
     assert detail_question("ドメイン指定受信をしているとメールは届きませんか？") is None  # not asking which
