@@ -40,6 +40,9 @@ _ASKS = re.compile(
     r"か[。、,\s]|か$|[？?]|教えて|知りたい|なの(?!で)|でしょう|ますか|ですか|との(ご)?質問", re.IGNORECASE
 )
 _UNIT_IN = re.compile(_UNIT, re.IGNORECASE)
+# Circled list markers (「①」「②」) are not figures: NFKC makes 「②口座を登録すると」 read as 「2口座を登録すると」,
+# a question about a second account.
+_ENUMERATOR = re.compile(r"[\u2460-\u2473]")  # ①..⑳
 _SENTENCE_END = re.compile(r"(?<=[。！!？?\n])")
 # Digits, or kanji numerals with a unit (「三回」, not the 一 of 「一部」「一覧」).
 _FIGURE = re.compile(r"[0-9]|[一二三四五六七八九十百千]+\s*" + _UNIT)
@@ -89,7 +92,7 @@ class DetailQuestion:
 
 def detail_question(text: str) -> DetailQuestion | None:
     """The first sentence that asks for a figure or for an address, if any."""
-    for sentence in _SENTENCE_END.split(nfkc(text)):
+    for sentence in _SENTENCE_END.split(nfkc(_ENUMERATOR.sub("", text))):
         if not _ASKS.search(sentence):
             continue
         how_many = _HOW_MANY.search(sentence)

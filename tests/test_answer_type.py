@@ -39,6 +39,7 @@ def test_questions_for_a_figure_are_recognised(text: str) -> None:
         "通知メールが何時間も遅れて届きます。",  # no question
         "アプリがいつまでたっても起動しません。",
         "公金受取口座の登録方法を教えてください。",
+        "2つ質問です。①子どもの口座は登録できますか？②口座を登録すると、残高を見られたりしませんか？",
     ],
 )
 def test_other_sentences_are_not_figure_questions(text: str) -> None:
