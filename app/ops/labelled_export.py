@@ -80,7 +80,7 @@ def labelled_from_feedback(drafts: Sequence[Row], feedback: Iterable[Row], batch
     chosen: dict[str, tuple[Row, Row, str]] = {}
     for draft in sorted(drafts, key=lambda d: str(d["created_at"])):
         fb = latest.get(str(draft["id"]))
-        route = confirmed_route(draft, fb) if fb is not None else None
+        route = confirmed_route(draft, fb)
         if fb is None or route is None:
             skipped[_skip_reason(fb)] += 1
             continue
