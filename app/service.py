@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from app.alerts import FailureDetector, send_webhook
@@ -33,7 +34,7 @@ from app.semantic_router import LabelledText, RouteVote, SemanticRouter, load_ex
 from app.settings import Settings
 from app.store import KnowledgeStore
 from app.textnorm import char_bigrams, nfkc
-from app.vector_cache import cached_texts, text_key
+from app.vector_cache import cached_texts, source_fingerprint, text_key
 
 log = logging.getLogger("draftdesk.service")
 
@@ -148,6 +149,7 @@ class DraftService:
             lambda raw: embedded_text(without_instructions(self.masker.mask(raw).text)),
             self.settings.data_dir / "router-cache",
             f"labelled-{self.settings.mask_engine}",
+            _masked_text_version(),
         )
         return [
             LabelledText(key, text, item.route)
@@ -418,6 +420,19 @@ def _ms(start: float) -> float:
 
 
 __all__ = ["DraftService", "DraftTrace", "InquiryError", "Recommendation"]
+
+
+def _masked_text_version() -> str:
+    """The code that turns a labelled inquiry into the text the router learns (masking, instruction removal,
+    app.retrieval.embedded_text): when any of it changes, the cached texts are made again."""
+    import app.instructions
+    import app.masking
+    import app.retrieval
+
+    package = Path(app.masking.__file__).parent
+    return source_fingerprint(
+        [*package.glob("*.py"), Path(app.instructions.__file__), Path(app.retrieval.__file__)]
+    )
 
 
 def sources_for_sentence(result: RetrievalResult, sentence: str) -> list[Hit]:

@@ -9,7 +9,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -71,25 +71,40 @@ def _save(cache_dir: Path | None, name: str, vectors: dict[str, Matrix]) -> None
     tmp.replace(path)
 
 
+def source_fingerprint(files: Iterable[Path]) -> str:
+    """A short hash of these files' contents: names the version of the code that produced a cache."""
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def cached_texts(
-    keys: list[str], texts: list[str], transform: Callable[[str], str], cache_dir: Path | None, name: str
+    keys: list[str],
+    texts: list[str],
+    transform: Callable[[str], str],
+    cache_dir: Path | None,
+    name: str,
+    version: str,
 ) -> list[str]:
     """`transform` of each text, kept on disk by key like the vectors. Why: masking the labelled inquiries
     again at every router build costs ~12 ms each; only new ones are masked. Only transformed (masked) text
-    is stored. Keyed by the input alone: after changing how `transform` works, delete the file."""
+    is stored. `version` names the transform (e.g. a source_fingerprint of its code): a file written by
+    another version is discarded and overwritten, so a masker fix also reaches the texts it masked before."""
     path = _cache_file(cache_dir, name, ".json") if cache_dir is not None else None
     cached: dict[str, str] = {}
     if path is not None and path.exists():
         try:
             loaded = json.loads(path.read_text(encoding="utf-8"))
-            cached = {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
-        except (OSError, ValueError):
+            if isinstance(loaded, dict) and loaded.get("version") == version:
+                cached = {str(k): str(v) for k, v in dict(loaded.get("texts", {})).items()}
+        except (OSError, ValueError, TypeError):
             cached = {}  # a damaged cache is rebuilt
     out = [cached[k] if k in cached else transform(t) for k, t in zip(keys, texts, strict=True)]
     kept = dict(zip(keys, out, strict=True))
     if path is not None and kept != cached:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+        tmp.write_text(json.dumps({"version": version, "texts": kept}, ensure_ascii=False), encoding="utf-8")
         tmp.replace(path)
     return out
