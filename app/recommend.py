@@ -76,6 +76,13 @@ CLASSIFIER_MIN_PROBABILITY = 0.6
 # stays high (0.8 changed nothing on ev-ab and moved dev decision 0.973 → 0.972; docs/decisions.md).
 QUESTION_MIN_PROBABILITY = 0.96
 ROUTER_MIN_MARGIN = 0.02
+# An answer rule knows the topic is a redirect or a known issue the knowledge covers; the inquiry can still be
+# something else on that topic (a police request quoting a phishing SMS, a memo saying the known issue does not
+# apply). The classifier, which learned from labelled inquiries, overrules the rule only when it is near-sure.
+# 2026-12-05, answer-rule decisions: on dev (2,704, cross-fitted) P ≥ 0.8 / 0.9 / 0.95 would have turned
+# 1 / 0 / 0 escalations and 5 / 1 / 0 answerable cases into escalations; on the fresh batches ev-ag + ev-ah, 4 /
+# 2 / 2 escalations and no answerable case. Only the bar that costs nothing on dev is used.
+ANSWER_RULE_YIELD_PROBABILITY = 0.95
 # A question for a figure needs one in the sources the reply would quote: the two best.
 FIGURE_SOURCES = 2
 
@@ -161,6 +168,8 @@ def recommend(
             )
             note = DESTINATION_NOTES[destination] if by_owner else rule.note_id
             return Decision(rec, note or None, rule.id, extra)
+        if vote is not None and vote.escalation_probability >= ANSWER_RULE_YIELD_PROBABILITY:
+            return _classifier_escalation(vote, "案内ルールの話題ですが、問合せ例から学習した分類による判断")
         rec = Recommendation(
             action="answer", destination=None, reason=rule.reason, confidence=round(max(0.8, strength), 3)
         )

