@@ -211,6 +211,9 @@ def test_known_issue_goes_to_the_vendor_once_its_workaround_failed() -> None:
             "Androidで落ちてEA1012が出る。アプリも最新版にしたけど変わらない。",
             "Androidでカードを読むとアプリが落ちてEA1012と出ます。",
             "通知メールが遅れるやつ（EC3001）だと思っていたが、もう3日メールが1通も来ない。",
+            "EA1007で落ちる件、アプリを2026.10.2に更新、ケースも外したが同じ。",
+            "I updated the Myna Portal app to the newest version. It still closes with EA1012.",
+            "My Android app closes when I hold my card and shows EA1012.",
         )
     }
     assert list(first.values()) == [
@@ -223,6 +226,9 @@ def test_known_issue_goes_to_the_vendor_once_its_workaround_failed() -> None:
         "route-ops-known-issue-workaround-failed",
         "route-known-ea1-android-crash",
         "route-ops-known-issue-workaround-failed",
+        "route-ops-known-issue-workaround-failed",  # a version number is an update
+        "route-ops-known-issue-workaround-failed",  # so is an English report of one
+        "route-known-ea1-android-crash",
     ]
     # days without the mail is not the known delay
     late = match_rules(rules, "通知メールが遅れるのは知っていますが、3日たってもメールが来ません。")
@@ -471,3 +477,78 @@ def test_an_answer_rule_yields_only_to_a_near_sure_classifier(probability: float
         assert decision.note_id == "int-escalation-ask-agency"
     else:
         assert decision.rule_id == "route-answer-phishing"
+
+
+@pytest.mark.parametrize(
+    ("text", "matches"),
+    [
+        ("妻の口座を使えるように、来年あたり変わったりしない？そういう予定ってあるの？", True),
+        ("要望です。IDとパスワードだけでログインできるようにしてください。", True),
+        ("この銀行はいつ頃追加される予定ですか？", True),
+        ("出産費用の保険適用は、いつから始まる予定なのでしょうか。", True),
+        ("来週、通院の予定があります。マイナ保険証はどう使えばいいですか。", False),
+        ("カードはいつ届く予定ですか。", False),
+        ("古い機種でも使えるようにアプリを対応させてください。", True),
+        ("Could you add an option to log in with an ID and password? Is anything like that planned?", True),
+        ("受付でエラーが出ました。ちゃんと使えるようにしておいてください。どうすればいいですか。", False),
+    ],
+)
+def test_questions_about_plans_ask_the_owner(text: str, matches: bool) -> None:
+    """A question about what will change is not in the knowledge; a plan the citizen tells us about is context."""
+    (rule,) = [
+        r
+        for r in load_rules(KNOWLEDGE / "routing" / "rules.yaml")
+        if r.id == "route-owner-plans-and-requests"
+    ]
+    assert rule.matches(text) is matches
+    assert rule.destination == "owner"
+
+
+@pytest.mark.parametrize(
+    ("text", "escalates"),
+    [
+        (
+            "旧端末の失効手続は完了済み。新しいスマホで登録すると「すでに登録されています」と出て進めない。",
+            True,
+        ),
+        (
+            "新しいスマホで利用登録したら「すでに別の端末で利用中です」と出ました。どうすればいいですか。",
+            False,
+        ),
+    ],
+)
+def test_a_revoked_certificate_still_registered_goes_to_the_vendor(text: str, escalates: bool) -> None:
+    """Before the old phone's certificate is revoked the message is expected (faq-login-010 answers it); after,
+    the systems disagree about the certificate."""
+    ids = [r.id for r in match_rules(load_rules(KNOWLEDGE / "routing" / "rules.yaml"), text)]
+    assert ("route-ops-smartphone-cert-still-registered" in ids) is escalates
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        ("通知を妻にも届けたいので、メールアドレスを2つ登録できますか。", "route-agency-mail-address-count"),
+        ("Can I register two email addresses on my account?", "route-agency-mail-address-count"),
+        ("父はメールアドレスを持っていません。利用者登録はできますか。", "route-agency-mail-address-count"),
+        ("登録したメールアドレスを変更したいです。", None),
+    ],
+)
+def test_how_many_mail_addresses_is_the_agencys_question(text: str, rule_id: str | None) -> None:
+    """Changing the one address is in the FAQ; a second address, or none, is an unwritten specification."""
+    matched = match_rules(load_rules(KNOWLEDGE / "routing" / "rules.yaml"), text)
+    assert (matched[0].id if matched else None) == rule_id
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        (
+            "退会したら、登録している公金受取口座も一緒に消えてしまうんでしょうか？",
+            "route-agency-after-withdrawal",
+        ),
+        ("退会の方法を教えてください。", "route-answer-withdraw-how-to"),
+    ],
+)
+def test_what_withdrawal_does_to_stored_data_is_escalated(text: str, rule_id: str) -> None:
+    """faq-account-006 gives the steps and what stops working, not what becomes of the account or the records."""
+    assert match_rules(load_rules(KNOWLEDGE / "routing" / "rules.yaml"), text)[0].id == rule_id
