@@ -488,6 +488,7 @@ def test_an_answer_rule_yields_only_to_a_near_sure_classifier(probability: float
         ("出産費用の保険適用は、いつから始まる予定なのでしょうか。", True),
         ("来週、通院の予定があります。マイナ保険証はどう使えばいいですか。", False),
         ("カードはいつ届く予定ですか。", False),
+        ("海外に引っ越す予定はありませんが、在留カードの期限が近いです。", False),
         ("古い機種でも使えるようにアプリを対応させてください。", True),
         ("Could you add an option to log in with an ID and password? Is anything like that planned?", True),
         ("受付でエラーが出ました。ちゃんと使えるようにしておいてください。どうすればいいですか。", False),
@@ -531,6 +532,7 @@ def test_a_revoked_certificate_still_registered_goes_to_the_vendor(text: str, es
         ("Can I register two email addresses on my account?", "route-agency-mail-address-count"),
         ("父はメールアドレスを持っていません。利用者登録はできますか。", "route-agency-mail-address-count"),
         ("登録したメールアドレスを変更したいです。", None),
+        ("メールアドレスについてもう1つ質問です。変更はどこからできますか。", None),
     ],
 )
 def test_how_many_mail_addresses_is_the_agencys_question(text: str, rule_id: str | None) -> None:
