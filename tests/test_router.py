@@ -27,8 +27,17 @@ from tests.conftest import KNOWLEDGE
 from tests.recommend_helpers import recommend_on_one_faq
 
 
+def _bundled_rules() -> list[RoutingRule]:
+    return load_rules(KNOWLEDGE / "routing" / "rules.yaml")
+
+
+def _bundled_rule(rule_id: str) -> RoutingRule:
+    (rule,) = [r for r in _bundled_rules() if r.id == rule_id]
+    return rule
+
+
 def test_bundled_rules_and_examples_load() -> None:
-    rules = load_rules(KNOWLEDGE / "routing" / "rules.yaml")
+    rules = _bundled_rules()
     assert len(rules) >= 25
     examples = load_examples(KNOWLEDGE / "routing")
     routes = {r for _, r in examples}
@@ -107,14 +116,14 @@ def test_bundled_rules_and_examples_load() -> None:
 )
 def test_coverage_gap_rules(text: str, rule_id: str) -> None:
     """Topics the knowledge does not cover (moving abroad, a deceased holder's account) and policy 'why's escalate."""
-    rules = load_rules(KNOWLEDGE / "routing" / "rules.yaml")
+    rules = _bundled_rules()
     assert rule_id in [r.id for r in match_rules(rules, text)]
 
 
 def test_no_faq_question_or_phrasing_matches_an_escalation_rule() -> None:
     """Every question the FAQ answers, in every recorded phrasing, must stay an answer as far as rules go:
     a rule that escalates a question the knowledge answers costs the single-resolution rate."""
-    rules = load_rules(KNOWLEDGE / "routing" / "rules.yaml")
+    rules = _bundled_rules()
     offending = []
     for path in sorted((KNOWLEDGE / "faq").glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -198,7 +207,7 @@ def test_route_classifier_learns_directions_the_vote_can_miss(tmp_path: Path) ->
 
 def test_known_issue_goes_to_the_vendor_once_its_workaround_failed() -> None:
     """The known-issue note: answer with the workaround, escalate when the citizen already tried it."""
-    rules = load_rules(KNOWLEDGE / "routing" / "rules.yaml")
+    rules = _bundled_rules()
     first = {
         text: match_rules(rules, text)[0].id
         for text in (
@@ -268,7 +277,7 @@ def test_known_issue_goes_to_the_vendor_once_its_workaround_failed() -> None:
 )
 def test_covered_questions_are_decided_by_their_answer_rule(text: str, rule_id: str) -> None:
     """The first matching rule decides: these must not be taken by an escalation rule listed earlier."""
-    rules = load_rules(KNOWLEDGE / "routing" / "rules.yaml")
+    rules = _bundled_rules()
     assert match_rules(rules, text)[0].id == rule_id
 
 
@@ -366,7 +375,7 @@ def test_a_receipt_number_is_not_an_error_code() -> None:
     ],
 )
 def test_near_misses_of_the_vendor_and_third_party_rules(text: str) -> None:
-    rules = load_rules(KNOWLEDGE / "routing" / "rules.yaml")
+    rules = _bundled_rules()
     assert not [
         r.id
         for r in match_rules(rules, text)
@@ -389,7 +398,7 @@ def test_near_misses_of_the_vendor_and_third_party_rules(text: str) -> None:
 )
 def test_a_complaint_that_asks_how_is_answered(text: str) -> None:
     """A complaint word beside a how-to question: the how-to is answered (the opinion is shared separately)."""
-    rules = load_rules(KNOWLEDGE / "routing" / "rules.yaml")
+    rules = _bundled_rules()
     assert "route-agency-opinion-complaint" not in [r.id for r in match_rules(rules, text)]
     assert "route-agency-opinion-complaint" in [r.id for r in match_rules(rules, text.split("。")[0])]
 
@@ -418,9 +427,7 @@ def test_rule_fragments_are_written_once_and_checked(tmp_path: Path) -> None:
 )
 def test_an_owner_rule_asks_the_classifier_whose_topic_it_is(classifier_route: str, expected: str) -> None:
     """`destination: owner`: the knowledge is silent; the owner is the Agency or a ministry, never the vendor."""
-    (rule,) = [
-        r for r in load_rules(KNOWLEDGE / "routing" / "rules.yaml") if r.id == "route-owner-faq-silent"
-    ]
+    rule = _bundled_rule("route-owner-faq-silent")
     vote = RouteVote("answer", 0.9, 0.8, 0.95, escalation_probability=0.3, classifier_route=classifier_route)
     decision = recommend_on_one_faq("FAQに記載がなく回答できず。", vote, "口座を登録できます。", rules=[rule])
     rec = decision.recommendation
@@ -434,9 +441,7 @@ def test_an_owner_rule_agreeing_with_another_rule_is_a_surer_escalation(
 ) -> None:
     """An owner rule counts as the destination it resolves to: with an agency rule beside it, the two agree only
     when the classifier names the Agency as the owner."""
-    (owner,) = [
-        r for r in load_rules(KNOWLEDGE / "routing" / "rules.yaml") if r.id == "route-owner-faq-silent"
-    ]
+    owner = _bundled_rule("route-owner-faq-silent")
     agency = RoutingRule(
         id="test-agency",
         action="escalate",
@@ -459,9 +464,7 @@ def test_an_owner_rule_agreeing_with_another_rule_is_a_surer_escalation(
 def test_an_answer_rule_yields_only_to_a_near_sure_classifier(probability: float, action: str) -> None:
     """A phishing redirect rule matches a police request that quotes the SMS: the topic is covered, the request
     is not. Below the bar the rule's answer stands, whatever the classifier's route."""
-    (phishing,) = [
-        r for r in load_rules(KNOWLEDGE / "routing" / "rules.yaml") if r.id == "route-answer-phishing"
-    ]
+    phishing = _bundled_rule("route-answer-phishing")
     inquiry = "警察署です。デジタル庁をかたる偽のSMSについて捜査中のため、照会先を教えてください。"
     assert phishing.matches(inquiry)
     vote = RouteVote(
@@ -496,11 +499,7 @@ def test_an_answer_rule_yields_only_to_a_near_sure_classifier(probability: float
 )
 def test_questions_about_plans_ask_the_owner(text: str, matches: bool) -> None:
     """A question about what will change is not in the knowledge; a plan the citizen tells us about is context."""
-    (rule,) = [
-        r
-        for r in load_rules(KNOWLEDGE / "routing" / "rules.yaml")
-        if r.id == "route-owner-plans-and-requests"
-    ]
+    rule = _bundled_rule("route-owner-plans-and-requests")
     assert rule.matches(text) is matches
     assert rule.destination == "owner"
 
@@ -521,7 +520,7 @@ def test_questions_about_plans_ask_the_owner(text: str, matches: bool) -> None:
 def test_a_revoked_certificate_still_registered_goes_to_the_vendor(text: str, escalates: bool) -> None:
     """Before the old phone's certificate is revoked the message is expected (faq-login-010 answers it); after,
     the systems disagree about the certificate."""
-    ids = [r.id for r in match_rules(load_rules(KNOWLEDGE / "routing" / "rules.yaml"), text)]
+    ids = [r.id for r in match_rules(_bundled_rules(), text)]
     assert ("route-ops-smartphone-cert-still-registered" in ids) is escalates
 
 
@@ -537,7 +536,7 @@ def test_a_revoked_certificate_still_registered_goes_to_the_vendor(text: str, es
 )
 def test_how_many_mail_addresses_is_the_agencys_question(text: str, rule_id: str | None) -> None:
     """Changing the one address is in the FAQ; a second address, or none, is an unwritten specification."""
-    matched = match_rules(load_rules(KNOWLEDGE / "routing" / "rules.yaml"), text)
+    matched = match_rules(_bundled_rules(), text)
     assert (matched[0].id if matched else None) == rule_id
 
 
@@ -553,4 +552,4 @@ def test_how_many_mail_addresses_is_the_agencys_question(text: str, rule_id: str
 )
 def test_what_withdrawal_does_to_stored_data_is_escalated(text: str, rule_id: str) -> None:
     """faq-account-006 gives the steps and what stops working, not what becomes of the account or the records."""
-    assert match_rules(load_rules(KNOWLEDGE / "routing" / "rules.yaml"), text)[0].id == rule_id
+    assert match_rules(_bundled_rules(), text)[0].id == rule_id
