@@ -22,13 +22,10 @@ from typing import Any
 
 import numpy as np
 
+from app.error_codes import quoted_codes
 from app.textnorm import nfkc
 
 log = logging.getLogger("draftdesk.alerts")
-ERROR_CODE = re.compile(r"(?<![A-Za-z0-9])([A-Z]{1,4}[-_]?\d{3,5}(?:-\d{3,5})?)(?![A-Za-z0-9])")
-_NOT_CODES = re.compile(
-    r"^(?:iOS|OS|PIN|NFC|ID|PC|SMS|QR|IC|USB|No|ver|v|SH|SO|SC|SHV|KYV|A|F|P)\d", re.IGNORECASE
-)
 _SCREEN_MESSAGE = re.compile(r"[「『\"]([^「」『』\"]{6,60})[」』\"]")
 FAILURE_WORDS = re.compile(
     r"エラー|error|表示され|真っ白|白い画面|落ち|固ま|動かな|進まな|進めな|つながらな|繋がらな|接続でき|読み込|"
@@ -86,9 +83,10 @@ def signatures(masked_text: str) -> list[tuple[str, str]]:
         for m in _SCREEN_MESSAGE.finditer(text)
         if _ON_SCREEN.search(text) or _ERROR_VOCABULARY.search(m.group(1))
     ]
-    if not FAILURE_WORDS.search(text) and not ERROR_CODE.search(text) and not quoted:
+    codes = quoted_codes(text)
+    if not FAILURE_WORDS.search(text) and not codes and not quoted:
         return []
-    out = [("error_code", f"code:{c.upper()}") for c in ERROR_CODE.findall(text) if not _NOT_CODES.match(c)]
+    out = [("error_code", f"code:{c.upper()}") for c in codes]
     out += [("symptom", f"symptom:{name}") for name, pattern in SYMPTOMS.items() if pattern.search(text)]
     for m in quoted:
         words = re.sub(r"\s+", "", m.group(1))

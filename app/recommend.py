@@ -8,26 +8,17 @@ note that documents the route is returned with the decision, so the draft can ci
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
 from app.answer_type import detail_question, sources_state
+from app.error_codes import quoted_codes
 from app.retrieval import Hit, IndexSnapshot
 from app.routing import OWNER, RoutingRule, match_rules
 from app.schemas import Destination, Recommendation
 from app.semantic_router import RouteVote
-from app.textnorm import nfkc
 
-ERROR_CODE = re.compile(r"(?<![A-Za-z0-9])([A-Z]{1,4}[-_]?\d{3,5}(?:-\d{3,5})?)(?![A-Za-z0-9])")
-_NOT_CODES = re.compile(
-    r"^(?:iOS|OS|PIN|NFC|ID|PC|SMS|QR|IC|USB|No|ver|v|SH|SO|SC|SHV|KYV|A|F|P)\d", re.IGNORECASE
-)
-# 「受付番号FD-0000-0877」: a ticket or receipt number that the free dial quotes is not an error code.
-_REFERENCE_NUMBER = re.compile(
-    r"(受付|問合せ|問い合わせ|管理|整理|申請|お客様|チケット)(番号|No\.?|ID)[:：\s]*$", re.IGNORECASE
-)
 NOTE_OPS = "int-escalation-ops-vendor"
 NOTE_ASK = "int-escalation-ask-agency"
 DESTINATION_NOTES = {
@@ -111,14 +102,7 @@ class Decision:
 
 
 def unknown_error_codes(text: str, snapshot: IndexSnapshot) -> list[str]:
-    text = nfkc(text)
-    codes = [
-        m.group(1)
-        for m in ERROR_CODE.finditer(text)
-        if not _NOT_CODES.match(m.group(1))
-        and any(ch.isdigit() for ch in m.group(1))
-        and not _REFERENCE_NUMBER.search(text[max(0, m.start() - 12) : m.start()])
-    ]
+    codes = quoted_codes(text)
     if not codes:
         return []
     corpus = snapshot.corpus_text()

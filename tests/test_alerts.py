@@ -26,6 +26,17 @@ def test_signatures_only_for_failures() -> None:
     assert msg in signatures("ずっと「ただいま処理が混み合っております」の画面です")
 
 
+def test_a_ticket_number_is_not_a_shared_error() -> None:
+    """Every free-dial memo quotes its own ticket number; counting those would never fire, and counting a
+    code the memos share by chance (「受付番号FD-1001」) would fire falsely."""
+    codes = [
+        k
+        for kind, k in signatures("【フリーダイヤルより】受付番号FD-1001。画面にEZ7731と出てログインできない")
+        if kind == "error_code"
+    ]
+    assert codes == ["code:EZ7731"]
+
+
 def test_detector_fires_on_the_third_report_within_the_window() -> None:
     d = FailureDetector(threshold=3, window_s=1800)
     assert d.observe(0, "d1", "ログインするとエラーコードEZ7731が出ます") is None

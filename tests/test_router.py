@@ -363,6 +363,9 @@ def test_a_receipt_number_is_not_an_error_code() -> None:
     snapshot = IndexSnapshot(None, [faq])
     text = "受付番号FD-0000-0877。画面にZQ9876と出ます。EA1001も出ました。"
     assert unknown_error_codes(text, snapshot) == ["ZQ9876"]
+    # the ticket prefix alone (「受付FD-4410」「当方受付FD-3301」) and an English ticket number
+    memo = "【総合フリーダイヤルより】受付FD-4410。当方受付FD-3301の件。Ticket no. AB-1234. 画面にはQX1234。"
+    assert unknown_error_codes(memo, snapshot) == ["QX1234"]
 
 
 @pytest.mark.parametrize(
@@ -553,3 +556,56 @@ def test_how_many_mail_addresses_is_the_agencys_question(text: str, rule_id: str
 def test_what_withdrawal_does_to_stored_data_is_escalated(text: str, rule_id: str) -> None:
     """faq-account-006 gives the steps and what stops working, not what becomes of the account or the records."""
     assert match_rules(_bundled_rules(), text)[0].id == rule_id
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        ("ログイン画面の字が小さすぎ。もっと大きくして", "route-owner-change-demanded"),
+        ("児童手当の振込、なんで2か月ごとなの？毎月にしてほしい", "route-owner-change-demanded"),
+        ("暗証番号が4種類もあって覚えられない。1つにまとめてよ", "route-owner-change-demanded"),
+        ("窓口負担が高くなるのはおかしい。制度みなおせ", "route-owner-change-demanded"),
+        (
+            "Logging in with the card every time is a pain. Please add a password login.",
+            "route-owner-change-demanded",
+        ),
+        ("Any plan to make the app work on iPad?", "route-owner-change-demanded"),
+        # the same words, no demand for a change
+        ("何回やってもカードが読めない。いい加減にしてほしい。どうすれば読めるんですか。", None),
+        ("「NFCをオンにしてください」と出ますが、設定の場所が分かりません。", None),
+        ("暗証番号を忘れて、ロックを戻せるか知りたいです。", None),
+        ("アカウントが作れず困っています。", None),
+    ],
+)
+def test_a_demand_for_change_asks_the_owner(text: str, rule_id: str | None) -> None:
+    """The knowledge can explain how things work today, never promise that they will change."""
+    matched = [r.id for r in match_rules(_bundled_rules(), text) if r.action == "escalate"]
+    assert (matched[0] if matched else None) == rule_id
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        (
+            "保育園の申込みを送信して「送信が完了しました」という画面も見たのに、2日たってもやりとり履歴に出てきません。",
+            "route-ops-data-not-reflected",
+        ),
+        ("申請を送ったつもりなのに、やりとり履歴に何も出てきません。", None),
+        (
+            "受診のとき医者が私の薬の情報を見られるのって、法律上どこまで許されてるの？",
+            "route-ministry-national-policy",
+        ),
+        ("来月帰国するけど、後で給付金が出たら公金口座で受け取れる？", "route-ask-overseas"),
+        ("I am moving back to my country next month. What happens to my account?", "route-ask-overseas"),
+        ("登録メアドを2つにできる？妻にも通知が届くようにしたい", "route-agency-mail-address-count"),
+        (
+            "スマホ用電子証明書を新しいスマホに入れようとしたら『すでに登録されています』。古い方は消したはず",
+            "route-ops-smartphone-cert-still-registered",
+        ),
+    ],
+)
+def test_what_the_knowledge_cannot_settle_is_routed(text: str, rule_id: str | None) -> None:
+    """A confirmed submission that never arrived, the law behind a rule, leaving Japan, a second address, a
+    certificate deleted and still registered: each is someone else's to answer."""
+    matched = [r.id for r in match_rules(_bundled_rules(), text) if r.action == "escalate"]
+    assert (matched[0] if matched else None) == rule_id

@@ -1,0 +1,32 @@
+"""What counts as an error code in an inquiry. One definition for the recommendation (a code the knowledge
+does not list is escalated) and for failure alerts (several inquiries quoting one code)."""
+
+from __future__ import annotations
+
+import re
+
+from app.textnorm import nfkc
+
+ERROR_CODE = re.compile(r"(?<![A-Za-z0-9])([A-Z]{1,4}[-_]?\d{3,5}(?:-\d{3,5})?)(?![A-Za-z0-9])")
+# Device models, OS versions and the like look like codes: 「iOS17」「SH-M26」「PIN1234」.
+_NOT_CODES = re.compile(
+    r"^(?:iOS|OS|PIN|NFC|ID|PC|SMS|QR|IC|USB|No|ver|v|SH|SO|SC|SHV|KYV|A|F|P)\d", re.IGNORECASE
+)
+# 「受付番号FD-0000-0877」「当方受付FD-3301」: a ticket or receipt number the free dial quotes is not an error code.
+_REFERENCE_NUMBER = re.compile(
+    r"(受付|問合せ|問い合わせ|管理|整理|申請|お客様|チケット)(番号|No\.?|ID)?[:：\s]*$"
+    r"|(?i:ticket|reference|ref\.?)\s*(no\.?|number|#)?[:\s]*$",
+    re.IGNORECASE,
+)
+
+
+def quoted_codes(text: str) -> list[str]:
+    """Error codes as the inquiry quotes them (NFKC), without model names and ticket numbers."""
+    norm = nfkc(text)
+    return [
+        m.group(1)
+        for m in ERROR_CODE.finditer(norm)
+        if not _NOT_CODES.match(m.group(1))
+        and any(ch.isdigit() for ch in m.group(1))
+        and not _REFERENCE_NUMBER.search(norm[max(0, m.start() - 12) : m.start()])
+    ]
