@@ -20,6 +20,20 @@ _REFERENCE_NUMBER = re.compile(
 )
 
 
+# A desk's memo opens with its own ticket: 「【フリーダイヤルより】FD-1114-0152／11月14日受付。」
+_MEMO_HEADER = re.compile(r"(より|転送|から)[】\]］)]\s*$")
+_RECEIVED = re.compile(r"^[／/\s、,]*(\d{1,2}月\d{1,2}日)?(受付|受け付け)")
+
+
+def _is_reference(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 12) : start]
+    return bool(
+        _REFERENCE_NUMBER.search(before)
+        or _MEMO_HEADER.search(before)
+        or _RECEIVED.match(text[end : end + 12])
+    )
+
+
 def quoted_codes(text: str) -> list[str]:
     """Error codes as the inquiry quotes them (NFKC), without model names and ticket numbers."""
     norm = nfkc(text)
@@ -28,5 +42,5 @@ def quoted_codes(text: str) -> list[str]:
         for m in ERROR_CODE.finditer(norm)
         if not _NOT_CODES.match(m.group(1))
         and any(ch.isdigit() for ch in m.group(1))
-        and not _REFERENCE_NUMBER.search(norm[max(0, m.start() - 12) : m.start()])
+        and not _is_reference(norm, m.start(), m.end())
     ]

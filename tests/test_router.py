@@ -366,6 +366,11 @@ def test_a_receipt_number_is_not_an_error_code() -> None:
     # the ticket prefix alone (「受付FD-4410」「当方受付FD-3301」) and an English ticket number
     memo = "【総合フリーダイヤルより】受付FD-4410。当方受付FD-3301の件。Ticket no. AB-1234. 画面にはQX1234。"
     assert unknown_error_codes(memo, snapshot) == ["QX1234"]
+    # the ticket a memo opens with, or one followed by its date of receipt
+    opening = (
+        "【アプリヘルプデスクより】AH-1114-031。利用者から：画面にQX1234。\n控え FD-1114-0152／11月14日受付"
+    )
+    assert unknown_error_codes(opening, snapshot) == ["QX1234"]
 
 
 @pytest.mark.parametrize(
@@ -609,3 +614,26 @@ def test_what_the_knowledge_cannot_settle_is_routed(text: str, rule_id: str | No
     certificate deleted and still registered: each is someone else's to answer."""
     matched = [r.id for r in match_rules(_bundled_rules(), text) if r.action == "escalate"]
     assert (matched[0] if matched else None) == rule_id
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        ("e-Taxを夜中でも24時間使えるようにしてほしいです。", "route-agency-feature-request"),
+        ("紙の保険証をなくすのは利用者の事情を考えていない。", "route-agency-opinion-complaint"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("classifier_route", "expected"), [("ministry", "ministry"), ("ops_vendor", "agency")]
+)
+def test_a_wish_or_complaint_goes_to_whose_system_it_is(
+    text: str, rule_id: str, classifier_route: str, expected: str
+) -> None:
+    """A wish for e-Tax or a complaint about the insurance card is the owning ministry's; one about the portal,
+    the Agency's. Never the vendor: nothing is broken."""
+    rules = _bundled_rules()
+    assert match_rules(rules, text)[0].id == rule_id
+    vote = RouteVote("answer", 0.9, 0.8, 0.95, escalation_probability=0.3, classifier_route=classifier_route)
+    decision = recommend_on_one_faq(text, vote, "口座を登録できます。", rules=rules)
+    assert (decision.recommendation.action, decision.recommendation.destination) == ("escalate", expected)
+    assert decision.rule_id == rule_id
