@@ -621,6 +621,7 @@ def test_what_the_knowledge_cannot_settle_is_routed(text: str, rule_id: str | No
     [
         ("e-Taxを夜中でも24時間使えるようにしてほしいです。", "route-agency-feature-request"),
         ("紙の保険証をなくすのは利用者の事情を考えていない。", "route-agency-opinion-complaint"),
+        ("75歳以上だけでも、紙の保険証を残すべきではありませんか。", "route-agency-opinion-complaint"),
     ],
 )
 @pytest.mark.parametrize(
@@ -637,3 +638,15 @@ def test_a_wish_or_complaint_goes_to_whose_system_it_is(
     decision = recommend_on_one_faq(text, vote, "口座を登録できます。", rules=rules)
     assert (decision.recommendation.action, decision.recommendation.destination) == ("escalate", expected)
     assert decision.rule_id == rule_id
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "カードを落としてしまいました。まず何をすべきですか。",
+        "ネットで解除させるべきでしょう。で、結局、役所に何を持って行けばいいんですか？",
+    ],
+)
+def test_should_is_an_opinion_only_when_nothing_is_asked(text: str) -> None:
+    """「まず何をすべきですか」 asks for steps; a complaint that also asks what to bring is answered."""
+    assert "route-agency-opinion-complaint" not in [r.id for r in match_rules(_bundled_rules(), text)]
