@@ -14,14 +14,14 @@ _NOT_CODES = re.compile(
 )
 # 「受付番号FD-0000-0877」「当方受付FD-3301」: a ticket or receipt number the free dial quotes is not an error code.
 _REFERENCE_NUMBER = re.compile(
-    r"(受付|問合せ|問い合わせ|管理|整理|申請|お客様|チケット)(番号|No\.?|ID)?[:：\s]*$"
+    r"(受付|問合せ|問い合わせ|管理|整理|申請|お客様|チケット)(番号|No\.?|ID)[:：\s]*$|受付[:：\s]*$"
     r"|(?i:ticket|reference|ref\.?)\s*(no\.?|number|#)?[:\s]*$",
     re.IGNORECASE,
 )
 
 
 # A desk's memo opens with its own ticket: 「【フリーダイヤルより】FD-1114-0152／11月14日受付。」
-_MEMO_HEADER = re.compile(r"(より|転送|から)[】\]］)]\s*$")
+_MEMO_HEADER = re.compile(r"(より|転送|から)[】\]]\s*$")  # a header's bracket, not 「(スマホから)」
 _RECEIVED = re.compile(r"^[／/\s、,]*(\d{1,2}月\d{1,2}日)?(受付|受け付け)")
 
 

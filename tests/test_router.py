@@ -371,6 +371,11 @@ def test_a_receipt_number_is_not_an_error_code() -> None:
         "【アプリヘルプデスクより】AH-1114-031。利用者から：画面にQX1234。\n控え FD-1114-0152／11月14日受付"
     )
     assert unknown_error_codes(opening, snapshot) == ["QX1234"]
+    # but a code after an ordinary word or an aside is still a code
+    assert unknown_error_codes("オンライン申請 QX1234 が出ます。(スマホから)QX5678と表示。", snapshot) == [
+        "QX1234",
+        "QX5678",
+    ]
 
 
 @pytest.mark.parametrize(
