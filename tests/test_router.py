@@ -655,3 +655,22 @@ def test_a_wish_or_complaint_goes_to_whose_system_it_is(
 def test_should_is_an_opinion_only_when_nothing_is_asked(text: str) -> None:
     """「まず何をすべきですか」 asks for steps; a complaint that also asks what to bring is answered."""
     assert "route-agency-opinion-complaint" not in [r.id for r in match_rules(_bundled_rules(), text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "escalates"),
+    [
+        (
+            "パソコンでログインしようとしたら「ブラウザに拡張機能を追加してください」と出ました。何を入れればいいですか。",
+            False,
+        ),
+        ("「設定を有効にしてください」と表示されます。どこで設定しますか。", False),
+        ("利用者から「文字を大きくしてほしい」との要望がありました。", True),
+        ("なぜ毎回カードが必要なのですか。", True),
+        ("レシートも一緒に記録しておけるようになると、なお助かるのですが。", True),
+    ],
+)
+def test_a_screen_saying_please_is_not_a_citizen_asking(text: str, escalates: bool) -> None:
+    """Screens say 「…してください」 all the time; a memo quoting the citizen's own wish is still a wish."""
+    matched = [r for r in match_rules(_bundled_rules(), text) if r.action == "escalate"]
+    assert bool(matched) is escalates
