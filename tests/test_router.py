@@ -585,6 +585,7 @@ def test_what_withdrawal_does_to_stored_data_is_escalated(text: str, rule_id: st
         ("「NFCをオンにしてください」と出ますが、設定の場所が分かりません。", None),
         ("暗証番号を忘れて、ロックを戻せるか知りたいです。", None),
         ("アカウントが作れず困っています。", None),
+        ("画面の写真を添付しますので参考にしてください。ログインの方法を教えてください。", None),
     ],
 )
 def test_a_demand_for_change_asks_the_owner(text: str, rule_id: str | None) -> None:
