@@ -121,7 +121,11 @@ def main() -> None:
                 except httpx.HTTPError:
                     pass
                 time.sleep(1)
-            hammer(url, inquiries, 4, 10)  # warm-up (every worker loads its models; 503 until each is ready)
+            # Warm-up until a round has no error: /readyz answers from whichever worker is up, and each worker
+            # loads its models and fits the route classifier (503 until ready; longer as the labelled set grows).
+            for _ in range(18):
+                if hammer(url, inquiries, 4, 10)[1] == 0:
+                    break
             SERVER_TOTALS.clear()
             ERROR_KINDS.clear()
             lat, err, n = hammer(url, inquiries, args.clients, args.seconds)
