@@ -15,7 +15,7 @@ _NOT_CODES = re.compile(
 # 「受付番号FD-0000-0877」「当方受付FD-3301」: a ticket or receipt number the free dial quotes is not an error code.
 _REFERENCE_NUMBER = re.compile(
     r"(受付|問合せ|問い合わせ|管理|整理|申請|お客様|チケット)(番号|No\.?|ID)[:：\s]*$|受付[:：\s]*$"
-    r"|(?i:ticket|reference|ref\.?)\s*(no\.?|number|#)?[:\s]*$",
+    r"|(ticket|reference|ref\.?)\s*(no\.?|number|#)?[:\s]*$",
     re.IGNORECASE,
 )
 
@@ -40,7 +40,5 @@ def quoted_codes(text: str) -> list[str]:
     return [
         m.group(1)
         for m in ERROR_CODE.finditer(norm)
-        if not _NOT_CODES.match(m.group(1))
-        and any(ch.isdigit() for ch in m.group(1))
-        and not _is_reference(norm, m.start(), m.end())
+        if not _NOT_CODES.match(m.group(1)) and not _is_reference(norm, m.start(), m.end())
     ]
