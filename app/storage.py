@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -79,13 +80,28 @@ def normalized_edit_distance(a: str, b: str) -> float:
     return prev[-1] / max(len(a), len(b))
 
 
+def enable_wal(conn: sqlite3.Connection, timeout_s: float = 30.0) -> None:
+    """Switching to WAL fails at once with "database is locked", without waiting on the busy timeout, while another
+    connection holds a write lock: two workers starting on a fresh file meet exactly this. So retry until the
+    other side commits."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
+
+
 class SQLiteRecords:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._path = path
         self._local = threading.local()
         with self._conn() as c:
-            c.execute("PRAGMA journal_mode=WAL")
+            enable_wal(c)
             c.executescript(SCHEMA)
 
     @contextmanager
