@@ -40,6 +40,14 @@ _ASKS = re.compile(
     r"か[。、,\s]|か$|[？?]|教えて|知りたい|なの(?!で)|でしょう|ますか|ですか|との(ご)?質問", re.IGNORECASE
 )
 _UNIT_IN = re.compile(_UNIT, re.IGNORECASE)
+# How long something is kept or stays valid (「いつまで保存」「保存期間は」 "how long will you keep"): answered only by a
+# length of time, not by 「4桁」 or 「1つ」. How long something *takes* stays lenient: the FAQ answers that with
+# 「しばらくたってから」, and the other figures of the source are a fair proxy.
+_ASKS_PERIOD = re.compile(
+    r"いつまで|保存期間|有効期間|制限時間|有効時間"
+    r"|how long (?:will|do|does|is|are|can)[^.?]{0,40}(?:keep|kept|stor|retain|valid|remain|stay|last)",
+    re.IGNORECASE,
+)
 # Circled list markers (「①」「②」) are not figures: NFKC makes 「②口座を登録すると」 read as 「2口座を登録すると」,
 # a question about a second account.
 _ENUMERATOR = re.compile(r"[\u2460-\u2473]")  # ①..⑳
@@ -96,9 +104,12 @@ def detail_question(text: str) -> DetailQuestion | None:
         if not _ASKS.search(sentence):
             continue
         how_many = _HOW_MANY.search(sentence)
-        if how_many or _LIMIT.search(sentence):
+        limit = None if how_many else _LIMIT.search(sentence)
+        if how_many or limit:
             unit = _UNIT_IN.search(how_many.group(0)) if how_many else None
             unit_kind = _KIND_OF_UNIT.get(unit.group(0).upper()) if unit else None
+            if limit is not None and _ASKS_PERIOD.match(sentence, limit.start()):
+                unit_kind = "period"
             return DetailQuestion(sentence.strip(), "figure", unit_kind)
         if _ADDRESS_QUESTION.search(sentence) and _WHICH.search(sentence):
             return DetailQuestion(sentence.strip(), "address")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from app.answer_type import detail_question, sources_state
+from app.answer_type import DetailQuestion, detail_question, sources_state
 from app.error_codes import quoted_codes
 from app.retrieval import Hit, IndexSnapshot
 from app.routing import OWNER, RoutingRule, match_rules
@@ -160,6 +160,9 @@ def recommend(
             return Decision(rec, note or None, rule.id, extra)
         if vote is not None and vote.escalation_probability >= ANSWER_RULE_YIELD_PROBABILITY:
             return _classifier_escalation(vote, "案内ルールの話題ですが、問合せ例から学習した分類による判断")
+        unstated = _unstated_detail(masked_inquiry, rule.note_id, snapshot, hits, sources_for)
+        if unstated is not None:
+            return _detail_escalation(unstated, vote)
         rec = Recommendation(
             action="answer", destination=None, reason=rule.reason, confidence=round(max(0.8, strength), 3)
         )
@@ -202,18 +205,9 @@ def recommend(
             ),
             NOTE_ASK,
         )
-    asked = detail_question(masked_inquiry)
-    own_sources = sources_for(asked.sentence) if asked is not None and sources_for is not None else hits
-    if asked is not None and not sources_state(asked, (h.chunk.body for h in own_sources[:FIGURE_SOURCES])):
-        route = owner_route(vote)
-        detail = "数値・期間" if asked.kind == "figure" else "アドレス・ドメイン"
-        reason = (
-            f"「{asked.sentence[:40]}」に当たる{detail}がナレッジにありません。{DESTINATION_REASONS[route]}"
-        )
-        return Decision(
-            Recommendation(action="escalate", destination=route, reason=reason, confidence=0.75),
-            DESTINATION_NOTES[route],
-        )
+    unstated = _unstated_detail(masked_inquiry, None, snapshot, hits, sources_for)
+    if unstated is not None:
+        return _detail_escalation(unstated, vote)
     for part in question_votes() if question_votes is not None else ():
         if part.route != "answer" and part.escalation_probability >= QUESTION_MIN_PROBABILITY:
             return _classifier_escalation(part, "問合せ中の質問文についての判断")
@@ -225,6 +219,36 @@ def recommend(
             reason=f"ナレッジ「{top.title[:40]}」で回答できます",
             confidence=round(strength, 3),
         )
+    )
+
+
+def _unstated_detail(
+    masked_inquiry: str,
+    note_id: str | None,
+    snapshot: IndexSnapshot,
+    hits: list[Hit],
+    sources_for: Callable[[str], Sequence[Hit]] | None,
+) -> DetailQuestion | None:
+    """The figure or address asked for, when neither the route's note nor the question's best sources state it.
+    Why the note too: a redirect rule answers with its note (「一定期間は資格確認ができる」), and a question for
+    that period's length is not answered by the redirect."""
+    asked = detail_question(masked_inquiry)
+    if asked is None:
+        return None
+    own_sources = sources_for(asked.sentence) if sources_for is not None else hits
+    bodies = [h.chunk.body for h in own_sources[:FIGURE_SOURCES]]
+    if note_id:
+        bodies += [c.body for c in snapshot.chunks if c.source_id == note_id and not c.extra.get("alias")]
+    return None if sources_state(asked, bodies) else asked
+
+
+def _detail_escalation(asked: DetailQuestion, vote: RouteVote | None) -> Decision:
+    route = owner_route(vote)
+    detail = "数値・期間" if asked.kind == "figure" else "アドレス・ドメイン"
+    reason = f"「{asked.sentence[:40]}」に当たる{detail}がナレッジにありません。{DESTINATION_REASONS[route]}"
+    return Decision(
+        Recommendation(action="escalate", destination=route, reason=reason, confidence=0.75),
+        DESTINATION_NOTES[route],
     )
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.answer_type import detail_question, sources_state, states_a_figure
 from app.chunks import Chunk
 from app.recommend import Evidence, recommend
 from app.retrieval import Hit, IndexSnapshot, RetrievalResult
+from app.routing import RoutingRule
 from app.semantic_router import RouteVote
 from app.service import sources_for_sentence
 from tests.recommend_helpers import recommend_on_one_faq
@@ -44,6 +47,28 @@ def test_questions_for_a_figure_are_recognised(text: str) -> None:
 )
 def test_other_sentences_are_not_figure_questions(text: str) -> None:
     assert detail_question(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If I cancel my registration, how long will you keep my personal data?",
+        "やりとり履歴のお知らせはいつまで保存されるのでしょうか。",
+        "退会後のデータの保存期間はどのくらいですか。",
+    ],
+)
+def test_how_long_is_answered_only_by_a_length_of_time(text: str) -> None:
+    """「4桁」 or 「1つ」 is a figure but not a length of time."""
+    asked = detail_question(text)
+    assert asked is not None and asked.unit_kind == "period"
+    assert not sources_state(asked, ["4桁の暗証番号を入力します。登録は1つです。"])
+    assert sources_state(asked, ["退会後5年間保存します。"])
+
+
+def test_how_long_something_takes_stays_lenient() -> None:
+    """The FAQ answers a delay with 「しばらくたってから」; only a kept or valid period needs a length of time."""
+    asked = detail_question("How long does it usually take for the new insurance to show up?")
+    assert asked is not None and asked.unit_kind is None
 
 
 def test_a_figure_counts_in_the_body_not_in_the_echoed_question() -> None:
@@ -99,6 +124,39 @@ def test_a_figure_the_knowledge_does_not_state_is_escalated() -> None:
         question, vote, "代理人は、メニューの代理人設定から登録します。", title="代理人は5人まで？"
     )
     assert echoed.recommendation.action == "escalate"
+
+
+def test_a_redirect_rule_does_not_answer_a_figure_its_note_and_sources_leave_out() -> None:
+    """A redirect rule knows the topic; the length of 「一定期間」 is a figure neither its note nor the FAQ states."""
+    note = Chunk(
+        "int-t-redirect", "internal", "int-t-redirect", "期限切れの案内",
+        "期限切れの案内\n期限が切れた後も一定期間は資格確認ができます。更新は市区町村窓口です。", "internal/t.md",
+    )  # fmt: skip
+    rule = RoutingRule(
+        "route-answer-t",
+        "answer",
+        None,
+        "期限切れ → 市区町村窓口",
+        (re.compile("期限"),),
+        note_id="int-t-redirect",
+    )
+    vote = RouteVote("answer", 0.9, 0.80, 0.95, escalation_probability=0.1, classifier_route="ministry")
+
+    def decide(inquiry: str, note_body: str) -> tuple[str, str | None, str | None]:
+        stated = Chunk(note.id, note.kind, note.source_id, note.title, note_body, note.source)
+        faq = Chunk(
+            "faq-t-001", "faq", "faq-t-001", "更新の手続き", "更新の手続き\n窓口で更新します。", "faq/t.jsonl"
+        )
+        d = recommend(
+            inquiry, [Hit(faq, 1.0, dense=0.95)], [rule], IndexSnapshot(None, [faq, stated]), 0.5,
+            Evidence(best_dense=0.95, kana_share=0.0, coverage=1.0), vote,
+        )  # fmt: skip
+        return d.recommendation.action, d.recommendation.destination, d.rule_id
+
+    period = "期限が切れた後の一定期間とは具体的に何か月ですか。"
+    assert decide(period, note.body) == ("escalate", "ministry", None)
+    assert decide(period, note.body.replace("一定期間", "3か月間")) == ("answer", None, "route-answer-t")
+    assert decide("期限が切れたらどこで更新できますか。", note.body) == ("answer", None, "route-answer-t")
 
 
 def test_the_figure_is_looked_for_in_the_sources_of_its_own_question() -> None:

@@ -112,12 +112,57 @@ def test_bundled_rules_and_examples_load() -> None:
         ("一時保存のボタンはどこにあるんだ？ないなら今すぐ付けろ", "route-agency-feature-request"),
         ("取り込んだ金額を画面で修正できないようになっているのはなぜですか", "route-agency-spec-why"),
         ("4桁の暗証番号だけ、コンビニで再設定できないのはなぜですか", "route-agency-spec-why"),
+        ("なぜ電子証明書はオンラインで自動更新できない仕組みなのですか。", "route-agency-spec-why"),
+        ("パソコンだけこういう手順になっている理由を教えてください。", "route-agency-spec-why"),
+        (
+            "ねんきんネットとの連携をやめたいのですが、解除のボタンが見つかりません。",
+            "route-agency-unlink-service",
+        ),
+        ("How do I unlink e-Tax from Myna Portal?", "route-agency-unlink-service"),
+        (
+            "FAQには『一定期間は資格確認ができる』とありますが、具体的に何か月ですか。",
+            "route-owner-faq-silent",
+        ),
+        (
+            "失効させておくと安全とよくある質問にありましたが、手順が書かれていません。",
+            "route-owner-faq-silent",
+        ),
+        ("やりとり履歴に、私が出した覚えのない転出届が載っています。", "route-ops-unknown-submission"),
+        ("よくある質問のとおりキャッシュも消しましたが、まだ真っ白です。", "route-ops-faq-steps-failed"),
+        (
+            "病院で薬の情報を見せることに同意しましたが、この同意は取り消せますか。",
+            "route-ministry-mhlw-insurance-policy",
+        ),
+        (
+            "退会すると、これまでに出した電子申請の控えも見られなくなるのですか。",
+            "route-agency-after-withdrawal",
+        ),
     ],
 )
 def test_coverage_gap_rules(text: str, rule_id: str) -> None:
     """Topics the knowledge does not cover (moving abroad, a deceased holder's account) and policy 'why's escalate."""
     rules = _bundled_rules()
     assert rule_id in [r.id for r in match_rules(rules, text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "なぜ自分で名前を直せない仕組みなのでしょうか。",  # the FAQ says where the name comes from
+        "医療費通知情報をマイナポータル連携でまとめて取り込みたいです。",  # まとめ is not 止め
+        "作成コーナーから連携画面に切り替わったところで止まります。",
+        "代理人ができる手続の範囲が、よくある質問を読んでもよくわからないです。",  # not steps that failed
+        "暗証番号が違うと出ます。もう2回も間違えたことになってる。いいかげんにしてほしい。",  # not a demand
+    ],
+)
+def test_near_misses_of_this_sessions_rules(text: str) -> None:
+    ids = set(r.id for r in match_rules(_bundled_rules(), text))
+    assert not ids & {
+        "route-agency-spec-why",
+        "route-agency-unlink-service",
+        "route-ops-faq-steps-failed",
+        "route-owner-change-demanded",
+    }
 
 
 def test_no_faq_question_or_phrasing_matches_an_escalation_rule() -> None:
