@@ -286,7 +286,7 @@ app.add_typer(eval_app, name="eval")
 @eval_app.callback()
 def eval_cmd(
     ctx: typer.Context,
-    split: Annotated[str, typer.Option(help="dev | heldout | all (dev + heldout)")] = "heldout",
+    split: Annotated[str, typer.Option(help="dev | heldout | probe | all (dev + heldout)")] = "heldout",
     mode: Annotated[str, typer.Option(help="extractive | llm")] = "extractive",
     fail_under: Annotated[
         list[str] | None, typer.Option(help="metric=floor, e.g. single_resolution=0.9")
