@@ -122,7 +122,9 @@ def test_dev_is_scored_cross_fitted_and_heldout_is_unseen(service: DraftService,
     dev, heldout = load_split("dev"), load_split("heldout")
     assert all(service.learned_from(c.inquiry) for c in dev[:20])
     assert not any(service.learned_from(c.inquiry) for c in heldout)
-    probe = load_split("probe")  # scored like heldout: nothing learned from it, no id shared with dev or heldout
+    probe = load_split(
+        "probe"
+    )  # scored like heldout: nothing learned from it, no id shared with dev or heldout
     assert len(probe) >= 700 and not any(service.learned_from(c.inquiry) for c in probe)
     assert not {c.id for c in probe} & {c.id for c in dev + heldout}
     summary = run_eval(service, split="dev", limit=4, out_dir=tmp_path, write=False)
