@@ -238,7 +238,7 @@ def _unstated_detail(
     own_sources = sources_for(asked.sentence) if sources_for is not None else hits
     bodies = [h.chunk.body for h in own_sources[:FIGURE_SOURCES]]
     if note_id:
-        bodies += [c.body for c in snapshot.chunks if c.source_id == note_id and not c.extra.get("alias")]
+        bodies += [c.body for c in snapshot.sections(note_id)]
     return None if sources_state(asked, bodies) else asked
 
 

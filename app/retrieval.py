@@ -134,6 +134,10 @@ class IndexSnapshot:
         self.bm25 = BM25Index([c.text for c in chunks])
         self._corpus: str | None = None
 
+    def sections(self, source_id: str) -> list[Chunk]:
+        """The chunks of one source as a draft may quote them (its recorded phrasings left out)."""
+        return [c for c in self.chunks if c.source_id == source_id and not c.extra.get("alias")]
+
     def corpus_text(self) -> str:
         """All indexed text, upper-cased, for checks such as 'is this error code documented?'."""
         if self._corpus is None:

@@ -355,7 +355,7 @@ def _renumber(text: str, by_number: dict[int, Source]) -> tuple[str, list[Source
 
 
 def _note_hit(note_id: str, snapshot: IndexSnapshot, prefer: str, score: float) -> Hit | None:
-    sections = [c for c in snapshot.chunks if c.source_id == note_id and not c.extra.get("alias")]
+    sections = snapshot.sections(note_id)
     if not sections:
         return None
     chunk = next((c for c in sections if prefer and prefer in c.title), sections[0])

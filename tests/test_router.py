@@ -119,6 +119,7 @@ def test_bundled_rules_and_examples_load() -> None:
             "route-agency-unlink-service",
         ),
         ("How do I unlink e-Tax from Myna Portal?", "route-agency-unlink-service"),
+        ("Can I disconnect Nenkin Net from my Myna Portal account?", "route-agency-unlink-service"),
         (
             "FAQには『一定期間は資格確認ができる』とありますが、具体的に何か月ですか。",
             "route-owner-faq-silent",
@@ -151,6 +152,7 @@ def test_coverage_gap_rules(text: str, rule_id: str) -> None:
         "なぜ自分で名前を直せない仕組みなのでしょうか。",  # the FAQ says where the name comes from
         "医療費通知情報をマイナポータル連携でまとめて取り込みたいです。",  # まとめ is not 止め
         "作成コーナーから連携画面に切り替わったところで止まります。",
+        "The app disconnects every time I hold the card to the phone.",  # a fault, not an unlink
         "代理人ができる手続の範囲が、よくある質問を読んでもよくわからないです。",  # not steps that failed
         "暗証番号が違うと出ます。もう2回も間違えたことになってる。いいかげんにしてほしい。",  # not a demand
     ],
