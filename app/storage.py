@@ -90,7 +90,8 @@ def enable_wal(conn: sqlite3.Connection, timeout_s: float = 30.0) -> None:
             conn.execute("PRAGMA journal_mode=WAL")
             return
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() >= deadline:
+            busy = getattr(exc, "sqlite_errorname", "") in {"SQLITE_BUSY", "SQLITE_LOCKED"}
+            if not busy or time.monotonic() >= deadline:
                 raise
             time.sleep(0.05)
 
