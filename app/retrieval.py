@@ -16,6 +16,7 @@ import numpy as np
 from app.aux_dense import AuxDenseIndex
 from app.chunks import Chunk
 from app.embeddings import Embedder
+from app.kana_terms import KanaTerms
 from app.lexical import BM25Index
 from app.reloading import Reloading
 from app.rerank import CANDIDATES, LinearReranker, SourceSignals, features
@@ -133,6 +134,14 @@ class IndexSnapshot:
         self.position = {c.id: i for i, c in enumerate(chunks)}
         self.bm25 = BM25Index([c.text for c in chunks])
         self._corpus: str | None = None
+        self._kana_terms: KanaTerms | None = None
+
+    @property
+    def kana_terms(self) -> KanaTerms:
+        """Built on first use (about a second of Sudachi over the knowledge), then kept with the snapshot."""
+        if self._kana_terms is None:
+            self._kana_terms = KanaTerms(c.text for c in self.chunks if not c.extra.get("alias"))
+        return self._kana_terms
 
     def sections(self, source_id: str) -> list[Chunk]:
         """The chunks of one source as a draft may quote them (its recorded phrasings left out)."""
@@ -184,7 +193,11 @@ class HybridRetriever:
             if self.aux_embedder is not None
             else None
         )
-        return IndexSnapshot(name, chunks, aux)
+        snapshot = IndexSnapshot(name, chunks, aux)
+        _ = (
+            snapshot.kana_terms
+        )  # built here, off the request path (a re-index builds its snapshot in the background)
+        return snapshot
 
     def _candidates(
         self,
@@ -305,14 +318,21 @@ class HybridRetriever:
         where: dict[str, Any] | None = {"kind": {"$in": kinds}} if kinds else None
         clean = embedded_text(query)
         vector = self._embedder.embed_query(clean)
-        hits, best = self._rank(clean, snap, k, where, kinds, vector)
+        # Hiragana spellings of the knowledge's words, written as the knowledge writes them, for the search
+        # only: the router keeps the inquiry's own vector (its labelled texts are embedded unrewritten).
+        search = snap.kana_terms.rewrite(clean)
+        search_vector = vector if search == clean else self._embedder.embed_query(search)
+        hits, best = self._rank(search, snap, k, where, kinds, search_vector)
         hits = in_reply_language(hits, language)
         topics = [hits]
         questions = split_questions(clean)
         question_vectors: list[tuple[str, Any]] = []
         if len(questions) >= 2:
             question_vectors = [(q, self._embedder.embed_query(q)) for q in questions]
-            ranked = [self._rank(q, snap, k, where, kinds, v) for q, v in question_vectors]
+            ranked = []
+            for q, v in question_vectors:
+                written = snap.kana_terms.rewrite(q)
+                ranked.append(self._rank(written, snap, k, where, kinds, v if written == q else None))
             topics = [in_reply_language(r[0], language) for r in ranked]
             best = max([best, *(r[1] for r in ranked)])
             seen = {h.chunk.source_id for h in hits}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from app.drafting.citations import check_citations
 from app.lexical import BM25Index, reading
 from app.retrieval import split_questions
@@ -54,6 +56,22 @@ def test_draft_cites_what_it_retrieved(service: DraftService) -> None:
     assert "市区町村" in d.draft
     assert d.draft.startswith("お問い合わせいただき") and d.mode == "extractive"
     assert set(d.timings_ms) >= {"mask", "retrieve", "draft", "total"}
+
+
+@pytest.mark.parametrize(
+    ("inquiry", "answering_source"),
+    [
+        ("こうきんうけとりこうざは かならず とうろく しないと いけないのですか", "faq-koukin-011"),
+        ("しゅじんの なまえの こうざを わたしの こうきんうけとりこうざに できますか", "faq-koukin-007"),
+    ],
+)
+def test_an_all_hiragana_inquiry_finds_its_faq(
+    service: DraftService, inquiry: str, answering_source: str
+) -> None:
+    """The dense search embeds 「公金受取口座」 for 「こうきんうけとりこうざ」 (app/kana_terms.py): without it neither
+    inquiry had its FAQ among the top five sources."""
+    trace = service.trace(DraftRequest(inquiry=inquiry))
+    assert answering_source in list(dict.fromkeys(trace.retrieved_source_ids))[:5]
 
 
 def test_english_inquiry_gets_english_reply(service: DraftService) -> None:

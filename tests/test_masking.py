@@ -139,6 +139,20 @@ def test_service_words_are_never_persons() -> None:
     assert build_masker("presidio").mask(text).text == text
 
 
+@pytest.mark.parametrize("engine", ["fast", "presidio"])
+def test_hiragana_words_are_not_names_but_hiragana_names_are(engine: str) -> None:
+    """An inquiry written all in hiragana lost 「まいな」「せっ」 (read as given names) and 「かえて いません」 (taken by
+    the 「わたしは …」 cue): the routing rules could no longer read that the citizen had changed nothing."""
+    text = (
+        "まいなぽーたるの せっていを みたら、しらない めーるあどれすが ありました。わたしは かえて いません。"
+    )
+    assert build_masker(engine).mask(text).text == text
+    named = build_masker(engine).mask(
+        "わたしは いのうえはなこです。やまだ あけみさんの ことで きいています。"
+    )
+    assert "いのうえはなこ" not in named.text and "あけみ" not in named.text
+
+
 def test_unmask_only_selected_entities() -> None:
     result = fast.mask("山田太郎と申します。電話は090-1234-5678です。")
     shown = result.unmask("<PERSON_1>様 お電話 <PHONE_NUMBER_1>", only={"PERSON"})

@@ -138,6 +138,43 @@ def test_bundled_rules_and_examples_load() -> None:
             "退会すると、これまでに出した電子申請の控えも見られなくなるのですか。",
             "route-agency-after-withdrawal",
         ),
+        (
+            "登録メールアドレスが別のものになっていました。私は何も変更していません。",
+            "route-ops-unexplained-account-change",
+        ),
+        (
+            "きのう あった こうざが きえました。じぶんで けしたり して いません。",
+            "route-ops-unexplained-account-change",
+        ),
+        (
+            "ログインしていないのに、深夜にログインしたという通知が来ました。",
+            "route-ops-unexplained-account-change",
+        ),
+        (
+            "Someone logged in to my account last night while I was asleep.",
+            "route-ops-unexplained-account-change",
+        ),
+        (
+            "本人名義の口座がないので、例外的に私の口座を登録させてもらえませんか。",
+            "route-owner-exception-request",
+        ),
+        ("Could you make an exception for my business account?", "route-owner-exception-request"),
+        ("Linuxにも対応してもらえないでしょうか。", "route-agency-feature-request"),
+        ("口座の登録がそのうち義務になるって本当ですか。", "route-owner-plans-and-requests"),
+        (
+            "区役所で電子証明書を更新してもらいました。ところが今でも有効期限切れと出ます。",
+            "route-ops-faq-steps-failed",
+        ),
+        (
+            "The city office reset my PIN yesterday, but the app still says it is locked.",
+            "route-ops-faq-steps-failed",
+        ),
+        ("アプリを一度消して入れ直すと、登録した口座は消えますか。", "route-answer-app-reinstall-data"),
+        ("機種変更したら、代理人の設定はそのまま使えますか。", "route-answer-new-phone-data"),
+        (
+            "「口座の登録が取り消されます」というSMSが来ました。これは本物でしょうか。",
+            "route-answer-phishing",
+        ),
     ],
 )
 def test_coverage_gap_rules(text: str, rule_id: str) -> None:
@@ -155,6 +192,10 @@ def test_coverage_gap_rules(text: str, rule_id: str) -> None:
         "The app disconnects every time I hold the card to the phone.",  # a fault, not an unlink
         "代理人ができる手続の範囲が、よくある質問を読んでもよくわからないです。",  # not steps that failed
         "暗証番号が違うと出ます。もう2回も間違えたことになってる。いいかげんにしてほしい。",  # not a demand
+        "勝手に公金受取口座に登録されるという通知が届きました。",  # the pension-account notice, answered by the FAQ
+        "まだ一度も登録したことはありません。どうやって登録しますか。",  # nothing changed behind their back
+        "I lost my card. Could someone use it to log in?",  # a worry, not a login that happened
+        "アプリを入れ直したら、スマホ用電子証明書も消えますか。",  # the certificate stays on the phone: not that FAQ
     ],
 )
 def test_near_misses_of_this_sessions_rules(text: str) -> None:
@@ -164,6 +205,8 @@ def test_near_misses_of_this_sessions_rules(text: str) -> None:
         "route-agency-unlink-service",
         "route-ops-faq-steps-failed",
         "route-owner-change-demanded",
+        "route-ops-unexplained-account-change",
+        "route-answer-app-reinstall-data",
     }
 
 
@@ -722,3 +765,31 @@ def test_a_screen_saying_please_is_not_a_citizen_asking(text: str, escalates: bo
     """Screens say 「…してください」 all the time; a memo quoting the citizen's own wish is still a wish."""
     matched = [r for r in match_rules(_bundled_rules(), text) if r.action == "escalate"]
     assert bool(matched) is escalates
+
+
+@pytest.mark.parametrize(
+    ("text", "first_rule"),
+    [
+        ("AndroidのアプリでカードをかざすとEA1007と出て落ちます。", "route-known-ea1-android-crash"),
+        ("iPhoneでカードを読み取るとEA1007と出ます。", "route-ops-known-code-other-platform"),
+        (
+            "Windowsのパソコンからログインしたら「EA1003」と表示されました。",
+            "route-ops-known-code-other-platform",
+        ),
+        (
+            "アプリを 2026.10.2 に更新しましたが、まだ EA1003 が出ます。",
+            "route-ops-known-issue-workaround-failed",
+        ),
+        ("いい加減にしてください。口座を変えようとすると EB2104 が出ます。", "route-known-2026-11"),
+    ],
+)
+def test_known_issue_rules_answer_only_the_documented_case(text: str, first_rule: str) -> None:
+    """The known-issue note answers EA1xxx on the Android app before its fix; the same code elsewhere, or after the
+    documented update, is not that case."""
+    assert [r.id for r in match_rules(_bundled_rules(), text)][:1] == [first_rule]
+
+
+def test_a_wish_next_to_a_known_issue_is_not_answered_by_the_known_issue() -> None:
+    text = "EB2104 というコードが出るだけで意味が分かりません。エラーの説明を英語でも出してもらえませんか。予定はありますか。"
+    ids = [r.id for r in match_rules(_bundled_rules(), text)]
+    assert "route-known-2026-11" not in ids and ids[0].startswith("route-owner-")

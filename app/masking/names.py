@@ -215,6 +215,30 @@ def _readings_after(text: str, names: list[Finding]) -> Iterable[Finding]:
             yield Finding("PERSON", m.start(1), m.end(1), 0.8)
 
 
+_HIRAGANA_SPAN = re.compile(r"[ぁ-んー ]+")
+_KANA_NEXT = re.compile(r"[ぁ-んァ-ヴー]")
+_HONORIFICS = {"さん", "さま", "様", "くん", "ちゃん", "氏", "殿", "どの"}
+
+
+def kana_fragment(text: str, start: int, end: int) -> bool:
+    """A hiragana "name" that is a piece of an ordinary word or phrase. In an inquiry written all in hiragana,
+    Sudachi reads fragments as given names (「まいな」 of 「まいなぽーたる」, 「せっ」 of 「せってい」) and the 「わたしは …」
+    cue takes 「かえて いません」. Masking them loses the words retrieval and routing read. A hiragana name has no
+    verb in it and ends where its word ends: before a particle, a copula, an honorific, a space or punctuation."""
+    span = text[start:end]
+    if not _HIRAGANA_SPAN.fullmatch(span):
+        return False
+    tokenizer = sudachi.tokenizer()
+    if any(m.part_of_speech()[0] in {"動詞", "助動詞"} for m in tokenizer.tokenize(span)):
+        return True
+    after = text[end : end + 8]
+    if not _KANA_NEXT.match(after):
+        return False
+    first = tokenizer.tokenize(after)[0]
+    pos = first.part_of_speech()[0]
+    return pos in {"名詞", "補助記号"} or (pos == "接尾辞" and first.surface() not in _HONORIFICS)
+
+
 def find_names(text: str) -> list[Finding]:
     found = [
         f
@@ -228,5 +252,6 @@ def find_names(text: str) -> list[Finding]:
     ]
     found.extend(_cue_names(text))
     found.extend(_spaced_names(text))
+    found = [f for f in found if not kana_fragment(text, f.start, f.end)]
     found.extend(_readings_after(text, found))
     return found

@@ -1,0 +1,68 @@
+"""Written forms for the hiragana spellings of the knowledge's own words.
+
+An inquiry written all in hiragana (「こうきんうけとりこうざの とうろくを やめたい」) shares no characters with the knowledge
+and embeds far from it: the dense models read 「こうきんうけとりこうざ」 as an unknown string. The reading BM25 list
+meets it, but alone it cannot carry the ranking. Rewriting the hiragana back into the knowledge's words
+(「公金受取口座の 登録を やめたい」) before the dense query is embedded lets the vectors meet too. The vocabulary is
+the knowledge's own nouns and their Sudachi readings, so nothing outside it is ever "corrected"."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from app import sudachi
+from app.textnorm import nfkc, to_hiragana
+
+MIN_READING = 3  # 「こうざ」→口座; shorter readings (「かい」「きん」) are too ambiguous
+MAX_READING = 16
+_WRITTEN = re.compile(r"[一-龥々ァ-ヴー]")
+_HIRAGANA_RUN = re.compile(r"[ぁ-ゖー]+")
+
+
+def _nouns(text: str) -> Iterable[tuple[str, str]]:
+    from sudachipy import tokenizer as sudachi_tokenizer
+
+    for mode in (sudachi_tokenizer.Tokenizer.SplitMode.A, sudachi_tokenizer.Tokenizer.SplitMode.C):
+        for start in range(0, len(text), 4000):
+            for m in sudachi.tokenizer().tokenize(text[start : start + 4000], mode):
+                if m.part_of_speech()[0] != "名詞":
+                    continue
+                surface = m.surface()
+                reading = to_hiragana(m.reading_form())
+                if _WRITTEN.search(surface) and MIN_READING <= len(reading) <= MAX_READING:
+                    yield reading, surface
+
+
+class KanaTerms:
+    def __init__(self, texts: Iterable[str]) -> None:
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        for text in texts:
+            for reading, surface in _nouns(nfkc(text)):
+                if all("ぁ" <= c <= "ゖ" or c == "ー" for c in reading):
+                    counts[reading][surface] += 1
+        self._written = {reading: c.most_common(1)[0][0] for reading, c in counts.items()}
+        self._longest = max((len(r) for r in self._written), default=0)
+
+    def __len__(self) -> int:
+        return len(self._written)
+
+    def rewrite(self, text: str) -> str:
+        """Each hiragana run, left to right, longest known reading first; what matches nothing stays as written."""
+        return _HIRAGANA_RUN.sub(lambda m: self._rewrite_run(m.group(0)), text)
+
+    def _rewrite_run(self, run: str) -> str:
+        out: list[str] = []
+        i = 0
+        while i < len(run):
+            for length in range(min(self._longest, len(run) - i), MIN_READING - 1, -1):
+                written = self._written.get(run[i : i + length])
+                if written is not None:
+                    out.append(written)
+                    i += length
+                    break
+            else:
+                out.append(run[i])
+                i += 1
+        return "".join(out)

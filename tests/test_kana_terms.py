@@ -1,0 +1,27 @@
+"""Hiragana spellings of the knowledge's words are written back as the knowledge writes them (for the search)."""
+
+from __future__ import annotations
+
+from app.kana_terms import KanaTerms
+
+KNOWLEDGE = [
+    "公金受取口座を登録するには、マイナポータルにログインしてください。",
+    "マイナ保険証の利用登録は、医療機関の受付でもできます。",
+]
+
+
+def test_hiragana_words_of_the_knowledge_are_written_back() -> None:
+    terms = KanaTerms(KNOWLEDGE)
+    assert terms.rewrite("こうきんうけとりこうざの とうろくを やめたい") == "公金受取口座の 登録を やめたい"
+    assert terms.rewrite("まいなぽーたるに ろぐいん できません") == "マイナポータルに ログイン できません"
+
+
+def test_words_the_knowledge_does_not_have_stay_as_written() -> None:
+    terms = KanaTerms(KNOWLEDGE)
+    text = "しゅじんの なまえで たのみたい。暗証番号を忘れました。"
+    assert terms.rewrite(text) == text
+
+
+def test_an_empty_knowledge_changes_nothing() -> None:
+    assert KanaTerms([]).rewrite("こうきんうけとりこうざ") == "こうきんうけとりこうざ"
+    assert len(KanaTerms([])) == 0
