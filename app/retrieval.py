@@ -194,9 +194,8 @@ class HybridRetriever:
             else None
         )
         snapshot = IndexSnapshot(name, chunks, aux)
-        _ = (
-            snapshot.kana_terms
-        )  # built here, off the request path (a re-index builds its snapshot in the background)
+        # Built here, off the request path: a re-index builds its snapshot in the background.
+        _ = snapshot.kana_terms
         return snapshot
 
     def _candidates(

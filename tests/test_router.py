@@ -196,6 +196,8 @@ def test_coverage_gap_rules(text: str, rule_id: str) -> None:
         "まだ一度も登録したことはありません。どうやって登録しますか。",  # nothing changed behind their back
         "I lost my card. Could someone use it to log in?",  # a worry, not a login that happened
         "アプリを入れ直したら、スマホ用電子証明書も消えますか。",  # the certificate stays on the phone: not that FAQ
+        "機種変更のとき、特別に何か手続きをしておく必要はありますか。",  # asks what to do, not for an exception
+        "ログインできません。早急に対応してください。",  # a fault to fix, not a platform to support
     ],
 )
 def test_near_misses_of_this_sessions_rules(text: str) -> None:
@@ -207,6 +209,8 @@ def test_near_misses_of_this_sessions_rules(text: str) -> None:
         "route-owner-change-demanded",
         "route-ops-unexplained-account-change",
         "route-answer-app-reinstall-data",
+        "route-owner-exception-request",
+        "route-agency-feature-request",
     }
 
 
