@@ -22,17 +22,14 @@ _HIRAGANA_RUN = re.compile(r"[ぁ-ゖー]+")
 
 
 def _nouns(text: str) -> Iterable[tuple[str, str]]:
-    from sudachipy import tokenizer as sudachi_tokenizer
-
-    for mode in (sudachi_tokenizer.Tokenizer.SplitMode.A, sudachi_tokenizer.Tokenizer.SplitMode.C):
-        for start in range(0, len(text), 4000):
-            for m in sudachi.tokenizer().tokenize(text[start : start + 4000], mode):
-                if m.part_of_speech()[0] != "名詞":
-                    continue
-                surface = m.surface()
-                reading = to_hiragana(m.reading_form())
-                if _WRITTEN.search(surface) and MIN_READING <= len(reading) <= MAX_READING:
-                    yield reading, surface
+    for mode in ("A", "C"):  # short words and the compounds they make
+        for _, m in sudachi.morphemes(text, mode):
+            if m.part_of_speech()[0] != "名詞":
+                continue
+            surface = m.surface()
+            reading = to_hiragana(m.reading_form())
+            if _WRITTEN.search(surface) and MIN_READING <= len(reading) <= MAX_READING:
+                yield reading, surface
 
 
 class KanaTerms:

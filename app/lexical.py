@@ -19,30 +19,17 @@ B = 0.75
 
 def reading(text: str) -> str:
     """Hiragana reading of the text (Sudachi), e.g. 暗証番号 → あんしょうばんごう."""
-    from sudachipy import tokenizer
-
-    mode = tokenizer.Tokenizer.SplitMode.C
-    out: list[str] = []
-    for start in range(0, len(text), 4000):  # Sudachi refuses very long inputs
-        out.extend(m.reading_form() for m in sudachi.tokenizer().tokenize(text[start : start + 4000], mode))
-    return to_hiragana("".join(out))
+    return to_hiragana("".join(m.reading_form() for _, m in sudachi.morphemes(text)))
 
 
 def normalized_words(text: str) -> list[str]:
     """Sudachi's dictionary forms (見れない → 見る, ログイン出来ない → 出来る), punctuation dropped: words as a
     classifier should count them, whatever the spelling or conjugation."""
-    from sudachipy import tokenizer
-
-    mode = tokenizer.Tokenizer.SplitMode.C
-    norm = nfkc(text)
-    out: list[str] = []
-    for start in range(0, len(norm), 4000):  # Sudachi refuses very long inputs
-        out.extend(
-            m.normalized_form().lower()
-            for m in sudachi.tokenizer().tokenize(norm[start : start + 4000], mode)
-            if m.part_of_speech()[0] not in ("補助記号", "空白")
-        )
-    return out
+    return [
+        m.normalized_form().lower()
+        for _, m in sudachi.morphemes(nfkc(text))
+        if m.part_of_speech()[0] not in ("補助記号", "空白")
+    ]
 
 
 def surface_tokens(text: str) -> list[str]:

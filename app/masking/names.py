@@ -82,23 +82,19 @@ def plausible_name(value: str) -> bool:
 
 
 def _sudachi_names(text: str) -> Iterable[Finding]:
-    from sudachipy import tokenizer as sudachi_tokenizer
-
-    mode = sudachi_tokenizer.Tokenizer.SplitMode.C
     start: int | None = None
     end = 0
-    for offset in range(0, len(text), 4000):  # Sudachi refuses very long inputs
-        for m in sudachi.tokenizer().tokenize(text[offset : offset + 4000], mode):
-            pos = m.part_of_speech()
-            if pos[1] == "固有名詞" and pos[2] == "人名":
-                if start is None:
-                    start = offset + m.begin()
-                end = offset + m.end()
-            elif start is not None and m.surface() in (" ", "\u3000", "・") and end == offset + m.begin():
-                continue
-            elif start is not None:
-                yield Finding("PERSON", start, end, 0.7)
-                start = None
+    for offset, m in sudachi.morphemes(text):
+        pos = m.part_of_speech()
+        if pos[1] == "固有名詞" and pos[2] == "人名":
+            if start is None:
+                start = offset + m.begin()
+            end = offset + m.end()
+        elif start is not None and m.surface() in (" ", "\u3000", "・") and end == offset + m.begin():
+            continue
+        elif start is not None:
+            yield Finding("PERSON", start, end, 0.7)
+            start = None
     if start is not None:
         yield Finding("PERSON", start, end, 0.7)
 
