@@ -27,6 +27,7 @@ from tests.recommend_helpers import recommend_on_one_faq
         "How many proxies can I register?",
         "たいかい した あと、 わたしの じょうほうは いつまで のこって いるのですか。",
         "だいりにんは なんにんまで とうろく できますか",
+        "りれきは なんねんまえの ぶんまで みられますか",
         "通知先のメールアドレスを2つ登録することはできますか。",
     ],
 )
@@ -41,6 +42,7 @@ def test_questions_for_a_figure_are_recognised(text: str) -> None:
         "何回やってもカードが読めません。どうすれば読めるんですか。",  # adverbial 何回
         "通知メールが何時間も遅れて届きます。",  # no question
         "アプリがいつまでたっても起動しません。",
+        "なんかいも ためしましたが だめでした。どうすれば いいですか。",  # adverbial, in hiragana
         "公金受取口座の登録方法を教えてください。",
         "2つ質問です。①子どもの口座は登録できますか？②口座を登録すると、残高を見られたりしませんか？",
     ],

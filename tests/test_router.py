@@ -258,6 +258,22 @@ def test_near_misses_of_this_sessions_rules(text: str) -> None:
         ),
         ("電子証明書だけ5回目の誕生日で切れるのはなぜですか。", "route-ministry-soumu-jpki"),
         ("The pension page keeps loading on every device.", "route-ops-screen-not-displayed"),
+        ("アプリのメニューの並びが変わって、医療費の項目が見つかりません。", "route-agency-new-feature"),
+        ("口座の画面に「確認状況」という欄が増えていました。", "route-agency-new-feature"),
+        ("この仕組みを見直してもらえませんか。", "route-agency-opinion-complaint"),
+        ("なぜ子どもの口座でなく親の口座でないといけないのですか。", "route-agency-spec-why"),
+        (
+            "家計簿アプリに取り込んだ医療費が、マイナポータルで見る金額と食い違っています。",
+            "route-ask-third-party",
+        ),
+        ("e-Taxのメッセージボックスを開くと本文が途中で切れて表示されます。", "route-ministry-nta-etax"),
+        ("「一定期間」は具体的に何か月ですか。", "route-owner-faq-silent"),
+        ("〇〇町子育て支援課の担当者です。住民の方からの質問についてです。", "route-ask-business-staff"),
+        ("業務でのお問い合わせです。窓口で住民の方に聞かれました。", "route-ask-business-staff"),
+        (
+            "転出届を出して4日ですが、やりとり履歴の状況が送信したときのまま変わりません。",
+            "route-answer-application-status",
+        ),
         (
             "e-Taxの画面で申告書を送ろうとしたら、長いメッセージの最後にエラーが出ました。",
             "route-ministry-nta-etax",
@@ -284,6 +300,10 @@ def test_rules_of_the_twelfth_session(text: str, rule_id: str) -> None:
         ("確定申告の画面で1件ずつ直せないのはなぜですか。", "route-ops-outage"),
         ("手元の資格確認書の有効期限はいつまでですか。", "route-ministry-mhlw-insurance-policy"),
         ("e-Taxの画面で出ているエラーではないことは確認しました。", "route-ministry-nta-etax"),
+        (
+            "市役所では3週間前に受付処理済みと言われましたが、申請はやりとり履歴で送信済みのままです。",
+            "route-answer-application-status",
+        ),
     ],
 )
 def test_near_misses_of_the_twelfth_sessions_rules(text: str, not_rule: str) -> None:
