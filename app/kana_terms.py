@@ -37,7 +37,7 @@ class KanaTerms:
         counts: dict[str, Counter[str]] = defaultdict(Counter)
         for text in texts:
             for reading, surface in _nouns(nfkc(text)):
-                if all("ぁ" <= c <= "ゖ" or c == "ー" for c in reading):
+                if _HIRAGANA_RUN.fullmatch(reading):
                     counts[reading][surface] += 1
         self._written = {reading: c.most_common(1)[0][0] for reading, c in counts.items()}
         self._longest = max((len(r) for r in self._written), default=0)

@@ -309,6 +309,21 @@ class HybridRetriever:
                 break
         return out, best_dense
 
+    def _rank_written(
+        self,
+        text: str,
+        vector: Any,
+        snap: IndexSnapshot,
+        k: int,
+        where: dict[str, Any] | None,
+        kinds: list[str] | None,
+    ) -> tuple[list[Hit], float]:
+        """`_rank` on the text with its hiragana written as the knowledge writes it. For the search only: the
+        router keeps the inquiry's own vector (its labelled texts are embedded unrewritten). The text's vector
+        is reused when nothing was rewritten; a rewritten text is embedded anew."""
+        written = snap.kana_terms.rewrite(text)
+        return self._rank(written, snap, k, where, kinds, vector if written == text else None)
+
     def retrieve(self, query: str, k: int = 8, kinds: list[str] | None = None) -> RetrievalResult:
         snap = self.snapshot()
         language = detect_language(_PLACEHOLDER.sub("", query))
@@ -317,21 +332,14 @@ class HybridRetriever:
         where: dict[str, Any] | None = {"kind": {"$in": kinds}} if kinds else None
         clean = embedded_text(query)
         vector = self._embedder.embed_query(clean)
-        # Hiragana spellings of the knowledge's words, written as the knowledge writes them, for the search
-        # only: the router keeps the inquiry's own vector (its labelled texts are embedded unrewritten).
-        search = snap.kana_terms.rewrite(clean)
-        search_vector = vector if search == clean else self._embedder.embed_query(search)
-        hits, best = self._rank(search, snap, k, where, kinds, search_vector)
+        hits, best = self._rank_written(clean, vector, snap, k, where, kinds)
         hits = in_reply_language(hits, language)
         topics = [hits]
         questions = split_questions(clean)
         question_vectors: list[tuple[str, Any]] = []
         if len(questions) >= 2:
             question_vectors = [(q, self._embedder.embed_query(q)) for q in questions]
-            ranked = []
-            for q, v in question_vectors:
-                written = snap.kana_terms.rewrite(q)
-                ranked.append(self._rank(written, snap, k, where, kinds, v if written == q else None))
+            ranked = [self._rank_written(q, v, snap, k, where, kinds) for q, v in question_vectors]
             topics = [in_reply_language(r[0], language) for r in ranked]
             best = max([best, *(r[1] for r in ranked)])
             seen = {h.chunk.source_id for h in hits}
