@@ -310,6 +310,45 @@ def test_near_misses_of_the_twelfth_sessions_rules(text: str, not_rule: str) -> 
     assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
 
 
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        ("スマートウォッチでも見れるようにならんの？", "route-agency-feature-request"),
+        ("世帯全員の情報を一度に見られる機能はいつごろ使えますか。", "route-agency-feature-request"),
+        ("Will the portal support Korean some day?", "route-agency-feature-request"),
+        ("字が小さすぎる。もっと見やすくしろ", "route-owner-change-demanded"),
+        ("カードを持つのはいずれ義務化される？", "route-owner-plans-and-requests"),
+        ("ポイントアプリが悪いのかマイナポータルが悪いのか分からない", "route-ask-third-party"),
+        ("連携先の会社に聞いたらわからんと言われた", "route-ask-unclear-destination"),
+        ("役所と年金機構のどちらが対応するべきか判断できずにいます。", "route-ask-unclear-destination"),
+        (
+            "I found a change of address request that I never submitted.",
+            "route-ops-unexplained-account-change",
+        ),
+        ("届いた通知メールの宛名が知らない人の名前でした。", "route-ops-unexplained-account-change"),
+        ("なんで口座ひとつだけなの", "route-agency-spec-why"),
+        ("お気に入り機能がないのはなぜですか", "route-agency-spec-why"),
+        ("電子証明書の期限なんで5年なの？", "route-ministry-soumu-jpki"),
+        ("結婚で名字が変わったら署名用の証明書まで失効するのはなぜですか。", "route-ministry-soumu-jpki"),
+    ],
+)
+def test_rules_of_the_thirteenth_session(text: str, rule_id: str) -> None:
+    assert _first_rule(text) == rule_id
+
+
+@pytest.mark.parametrize(
+    ("text", "not_rule"),
+    [
+        ("スマホが悪いのかカードが悪いのか、何度やっても読めません。", "route-ask-third-party"),
+        ("止まったままです。すぐに使えるようにしろ", "route-owner-change-demanded"),
+        ("カードの期限と電子証明書の期限って別なんですか。", "route-ministry-soumu-jpki"),
+        ("名前がカタカナで表示されます。", "route-ops-unexplained-account-change"),
+    ],
+)
+def test_near_misses_of_the_thirteenth_sessions_rules(text: str, not_rule: str) -> None:
+    assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
+
+
 def _first_rule(text: str) -> str | None:
     matched = match_rules(_bundled_rules(), text)
     return matched[0].id if matched else None
