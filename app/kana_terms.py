@@ -19,6 +19,7 @@ MIN_READING = 3  # 「こうざ」→口座; shorter readings (「かい」「�
 MAX_READING = 16
 _WRITTEN = re.compile(r"[一-龥々ァ-ヴー]")
 _HIRAGANA_RUN = re.compile(r"[ぁ-ゖー]+")
+_SPACE_IN_HIRAGANA = re.compile(r"(?<=[ぁ-ゖー])[ \u3000]+(?=[ぁ-ゖー])")
 
 
 def _nouns(text: str) -> Iterable[tuple[str, str]]:
@@ -44,6 +45,11 @@ class KanaTerms:
 
     def __len__(self) -> int:
         return len(self._written)
+
+    def written_form(self, text: str) -> str:
+        """The text as the routing rules read it: spaces between hiragana words dropped (「かいがい に すんで」 is
+        one run), then `rewrite`. The spaces split the runs the rewrite looks up and the phrases rules match."""
+        return self.rewrite(_SPACE_IN_HIRAGANA.sub("", text))
 
     def rewrite(self, text: str) -> str:
         """Each hiragana run, left to right, longest known reading first; what matches nothing stays as written."""

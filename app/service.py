@@ -24,7 +24,7 @@ from app.instructions import has_instructions, without_instructions
 from app.labelled import LabelledInquiry, load_labelled
 from app.masking import Masker, MaskingError, MaskResult, build_masker, scrub_structured
 from app.native_threads import limit_blas_threads
-from app.recommend import NOTE_OPS, Decision, Evidence, recommend
+from app.recommend import KANA_RULES_MIN_SHARE, NOTE_OPS, Decision, Evidence, recommend
 from app.reloading import Reloading
 from app.rerank import LinearReranker
 from app.retrieval import Hit, HybridRetriever, IndexSnapshot, RetrievalResult, embedded_text
@@ -237,6 +237,7 @@ class DraftService:
             else None,
             lambda: self._question_votes(result),
             lambda sentence: sources_for_sentence(result, sentence),
+            snapshot.kana_terms.written_form(query) if result.kana_share >= KANA_RULES_MIN_SHARE else None,
         )
         draft_id = f"d_{uuid.uuid4().hex[:16]}"
         alerts: list[Alert] = []

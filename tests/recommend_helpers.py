@@ -18,6 +18,7 @@ def recommend_on_one_faq(
     title: str = "口座の登録方法",
     question_votes: Callable[[], list[RouteVote]] | None = None,
     rules: list[RoutingRule] | None = None,
+    written: str | None = None,
 ) -> Decision:
     faq = Chunk("faq-t-001", "faq", "faq-t-001", title, body, "faq/t.jsonl")
     return recommend(
@@ -29,4 +30,5 @@ def recommend_on_one_faq(
         Evidence(best_dense=0.95, kana_share=0.0, coverage=1.0),
         vote,
         question_votes,
+        written=written,
     )

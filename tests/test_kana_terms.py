@@ -25,3 +25,9 @@ def test_words_the_knowledge_does_not_have_stay_as_written() -> None:
 def test_an_empty_knowledge_changes_nothing() -> None:
     assert KanaTerms([]).rewrite("こうきんうけとりこうざ") == "こうきんうけとりこうざ"
     assert len(KanaTerms([])) == 0
+
+
+def test_the_written_form_joins_spaced_hiragana_before_writing_it_back() -> None:
+    terms = KanaTerms(KNOWLEDGE)
+    assert terms.written_form("こうきん うけとり こうざ を とうろく したい") == "公金受取口座を登録したい"
+    assert terms.written_form("公金受取口座 の 登録") == "公金受取口座 の 登録"  # spaces beside kanji stay

