@@ -147,6 +147,8 @@ def test_hiragana_words_are_not_names_but_hiragana_names_are(engine: str) -> Non
         "まいなぽーたるの せっていを みたら、しらない めーるあどれすが ありました。わたしは かえて いません。"
     )
     assert build_masker(engine).mask(text).text == text
+    card = "まご の まいなんばーかーど を むこう で つかいたい。まいなほけんしょう も。"
+    assert build_masker(engine).mask(card).text == card
     named = build_masker(engine).mask(
         "わたしは いのうえはなこです。やまだ あけみさんの ことで きいています。"
     )

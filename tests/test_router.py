@@ -338,6 +338,7 @@ def test_near_misses_of_the_twelfth_sessions_rules(text: str, not_rule: str) -> 
         ("会社の人事担当です。社員の登録について", "route-ask-business-staff"),
         ("Still in Japan? No, I moved to Canada in May.", "route-ask-overseas"),
         ("Nobody knows who handles this.", "route-ask-unclear-destination"),
+        ("むすめ が かいがい に すんで います", "route-ask-overseas"),
         ("Please let me register two accounts.", "route-owner-change-demanded"),
         ("When will the app allow fingerprint login?", "route-owner-plans-and-requests"),
         ("Who decided that the card expires with my visa?", "route-agency-spec-why"),

@@ -213,6 +213,9 @@ def _readings_after(text: str, names: list[Finding]) -> Iterable[Finding]:
 
 _HIRAGANA_SPAN = re.compile(r"[ぁ-んー ]+")
 _KANA_NEXT = re.compile(r"[ぁ-んァ-ヴー]")
+# The service's own words spelt in hiragana: Sudachi reads 「まいな」 of 「まいなんばーかーど」 as a given name and the
+# next token 「ん」 as an interjection, so the next-token test below does not see a word going on.
+_SERVICE_WORDS_IN_KANA = re.compile(r"まいな(んばー(かーど)?|ぽーたる|ほけんしょう|かーど|ぽいんと|ぽ)")
 _HONORIFICS = {"さん", "さま", "様", "くん", "ちゃん", "氏", "殿", "どの"}
 
 
@@ -224,6 +227,8 @@ def kana_fragment(text: str, start: int, end: int) -> bool:
     span = text[start:end]
     if not _HIRAGANA_SPAN.fullmatch(span):
         return False
+    if any(m.start() <= start and end <= m.end() for m in _SERVICE_WORDS_IN_KANA.finditer(text)):
+        return True
     tokenizer = sudachi.tokenizer()
     if any(m.part_of_speech()[0] in {"動詞", "助動詞"} for m in tokenizer.tokenize(span)):
         return True
