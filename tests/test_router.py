@@ -350,6 +350,7 @@ def test_near_misses_of_the_twelfth_sessions_rules(text: str, not_rule: str) -> 
         ("ぎんこう は しらない と いいます", "route-ask-unclear-destination"),
         ("フリーダイヤル受付分、所管の切り分けができない", "route-ask-unclear-destination"),
         ("暗証番号が 3かいと きまっている りゆうは？", "route-ministry-soumu-jpki"),
+        ("添付の画像が送信中のまま進みません", "route-ops-screen-not-displayed"),
         ("Please let me register two accounts.", "route-owner-change-demanded"),
         ("When will the app allow fingerprint login?", "route-owner-plans-and-requests"),
         ("Who decided that the card expires with my visa?", "route-agency-spec-why"),
