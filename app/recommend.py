@@ -130,17 +130,19 @@ def recommend(
     vote: RouteVote | None = None,
     question_votes: Callable[[], Sequence[RouteVote]] | None = None,
     sources_for: Callable[[str], Sequence[Hit]] | None = None,
-    written: str | None = None,
+    written: Callable[[], str | None] | None = None,
 ) -> Decision:
     """Rules are tried in file order (most specific first); the first that matches decides the route.
-    `written`: a hiragana inquiry in the knowledge's written words (`KanaTerms.written_form`), tried only when no
-    rule matches the inquiry as sent; the rewrite also garbles ordinary kana (「できない」→「で機内」), so it never
-    overrides a match on the real text.
+    `written`: the inquiry in the knowledge's written words (`KanaTerms.written_form`), or None when it is not
+    hiragana enough; asked for only when no rule matches the inquiry as sent. The rewrite also garbles ordinary
+    kana (「できない」→「で機内」), so it never overrides a match on the real text.
     `question_votes`: the router on each question sentence alone, asked only before answering. Why: a long
     preamble or an answerable first question can drown the one sentence that needs escalation in the vector
     of the whole text. `sources_for`: the best sources for one sentence (in a two-question inquiry, those
     retrieved for its own question); the whole inquiry's hits when not given."""
-    matched = match_rules(rules, masked_inquiry) or (match_rules(rules, written) if written else [])
+    matched = match_rules(rules, masked_inquiry)
+    if not matched and written is not None and (text := written()) is not None:
+        matched = match_rules(rules, text)
     strength = evidence.strength()
     if matched:
         rule = matched[0]

@@ -237,7 +237,9 @@ class DraftService:
             else None,
             lambda: self._question_votes(result),
             lambda sentence: sources_for_sentence(result, sentence),
-            snapshot.kana_terms.written_form(query) if result.kana_share >= KANA_RULES_MIN_SHARE else None,
+            lambda: (
+                snapshot.kana_terms.written_form(query) if result.kana_share >= KANA_RULES_MIN_SHARE else None
+            ),
         )
         draft_id = f"d_{uuid.uuid4().hex[:16]}"
         alerts: list[Alert] = []

@@ -30,5 +30,5 @@ def recommend_on_one_faq(
         Evidence(best_dense=0.95, kana_share=0.0, coverage=1.0),
         vote,
         question_votes,
-        written=written,
+        written=(lambda: written) if written is not None else None,
     )
