@@ -379,6 +379,49 @@ def test_near_misses_of_the_thirteenth_sessions_rules(text: str, not_rule: str) 
     assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
 
 
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        ("ポータルでも旧姓を表示してもらえないでしょうか。", "route-owner-change-demanded"),
+        ("この決まりを見直してもらうことはできませんか。", "route-owner-change-demanded"),
+        ("古い機種でもサポートを続けてほしいです。", "route-owner-change-demanded"),
+        ("使い方の冊子を郵送で送ってもらえますか。", "route-owner-change-demanded"),
+        ("なんで解除がネットでできないの？", "route-agency-spec-why"),
+        ("窓口に行かないといけない制度の理由が知りたいです。", "route-agency-spec-why"),
+        ("当窓口では所管が分かれており回答できなかった。", "route-ask-unclear-destination"),
+        ("税務署に聞くと「マイナポータルに聞いて」と言われました。", "route-ask-unclear-destination"),
+        ("口座を作ったことのない銀行が登録されています。", "route-ops-unexplained-account-change"),
+        ("口座名義も私の名前ではありません。", "route-ops-unexplained-account-change"),
+        (
+            "保険証の画面が前の保険のままです。組合は「うちは送っている、ポータルの問題だ」と言います。",
+            "route-ops-data-not-reflected",
+        ),
+    ],
+)
+def test_rules_of_the_fourteenth_session(text: str, rule_id: str) -> None:
+    assert _first_rule(text) == rule_id
+
+
+@pytest.mark.parametrize(
+    ("text", "not_rule"),
+    [
+        # a quoted screen message is not the citizen's request
+        ("「対応していただけませんか」と表示されました。", "route-owner-change-demanded"),
+        # a municipality asking for copies is a business inquiry, decided by its own rule
+        ("市の職員です。手引きを送っていただけますか。", "route-owner-change-demanded"),
+        ("ネットでできない手続きはどれですか。", "route-agency-spec-why"),
+        ("年金の口座名義は私の名前です。", "route-ops-unexplained-account-change"),
+        # bounced twice: whose it is, is unclear (ask_agency), not a vendor fault
+        (
+            "組合に聞いたら「うちは送っている、ポータルの問題だ」、市役所に問い合わせたら保険者へと言われた。",
+            "route-ops-data-not-reflected",
+        ),
+    ],
+)
+def test_near_misses_of_the_fourteenth_sessions_rules(text: str, not_rule: str) -> None:
+    assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
+
+
 def test_a_spaced_hiragana_inquiry_is_routed_on_its_written_form() -> None:
     """Spaces and kana hide the words rules look for; the written form is read only when the text itself
     matches no rule."""
