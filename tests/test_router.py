@@ -396,6 +396,22 @@ def test_near_misses_of_the_thirteenth_sessions_rules(text: str, not_rule: str) 
             "保険証の画面が前の保険のままです。組合は「うちは送っている、ポータルの問題だ」と言います。",
             "route-ops-data-not-reflected",
         ),
+        (
+            "区役所で証明書の更新を済ませたのに、今も「有効期限が切れています」と出ます。",
+            "route-ops-faq-steps-failed",
+        ),
+        ("拡張機能を入れ直しましたが、5日間ずっと同じです。", "route-ops-faq-steps-failed"),
+        (
+            "組合では登録済みだそうですが、ポータルは前の保険のまま表示されています。",
+            "route-ops-data-not-reflected",
+        ),
+        ("この意見を上に伝えておいてください。", "route-agency-opinion-complaint"),
+        ("窓口でしか解除できないのは制度としておかしい。", "route-agency-opinion-complaint"),
+        ("口座に5万円入っていましたが、どこからのお金か分かりません。", "route-ask-unclear-destination"),
+        ("同じ給付金が二重に振り込まれました。", "route-ask-unclear-destination"),
+        ("毎回カードを読み取らないといけないのはなぜですか。", "route-agency-spec-why"),
+        ("オンラインで手続きできるようにしない理由は何ですか。", "route-agency-spec-why"),
+        ("なぜ登録しないと自分の記録が見られないのですか。", "route-agency-spec-why"),
     ],
 )
 def test_rules_of_the_fourteenth_session(text: str, rule_id: str) -> None:
@@ -416,6 +432,9 @@ def test_rules_of_the_fourteenth_session(text: str, rule_id: str) -> None:
             "組合に聞いたら「うちは送っている、ポータルの問題だ」、市役所に問い合わせたら保険者へと言われた。",
             "route-ops-data-not-reflected",
         ),
+        ("証明書の有効期限が切れています。更新はどこでできますか。", "route-ops-faq-steps-failed"),
+        ("振り込まれた給付金がどこの市のものかは通知に書いてありました。", "route-ask-unclear-destination"),
+        ("ログインしないと見られない情報はどれですか。", "route-agency-spec-why"),
     ],
 )
 def test_near_misses_of_the_fourteenth_sessions_rules(text: str, not_rule: str) -> None:
