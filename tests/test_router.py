@@ -412,6 +412,14 @@ def test_near_misses_of_the_thirteenth_sessions_rules(text: str, not_rule: str) 
         ("毎回カードを読み取らないといけないのはなぜですか。", "route-agency-spec-why"),
         ("オンラインで手続きできるようにしない理由は何ですか。", "route-agency-spec-why"),
         ("なぜ登録しないと自分の記録が見られないのですか。", "route-agency-spec-why"),
+        ("Will there be a Chinese version of the moving form?", "route-agency-feature-request"),
+        (
+            "通知が電子化されると聞きました。いつから受け取れるようになりますか。",
+            "route-agency-feature-request",
+        ),
+        ("アプリはどんな情報を取得していますか。", "route-agency-spec-why"),
+        ("再発行した証明書の期限は、制度上の扱いとしてどうなりますか。", "route-agency-spec-why"),
+        ("家族以外の人でも代理人になれますか。", "route-agency-proxy-beyond-faq"),
     ],
 )
 def test_rules_of_the_fourteenth_session(text: str, rule_id: str) -> None:
@@ -435,6 +443,9 @@ def test_rules_of_the_fourteenth_session(text: str, rule_id: str) -> None:
         ("証明書の有効期限が切れています。更新はどこでできますか。", "route-ops-faq-steps-failed"),
         ("振り込まれた給付金がどこの市のものかは通知に書いてありました。", "route-ask-unclear-destination"),
         ("ログインしないと見られない情報はどれですか。", "route-agency-spec-why"),
+        # a feature the FAQ describes, asked without having heard of a plan
+        ("スマホ用電子証明書はいつから使えるようになりますか。", "route-agency-feature-request"),
+        ("家族の代理人になれますか。", "route-agency-proxy-beyond-faq"),
     ],
 )
 def test_near_misses_of_the_fourteenth_sessions_rules(text: str, not_rule: str) -> None:
