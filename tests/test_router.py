@@ -446,6 +446,14 @@ def test_rules_of_the_fourteenth_session(text: str, rule_id: str) -> None:
         # a feature the FAQ describes, asked without having heard of a plan
         ("スマホ用電子証明書はいつから使えるようになりますか。", "route-agency-feature-request"),
         ("家族の代理人になれますか。", "route-agency-proxy-beyond-faq"),
+        # a plain plea for help, what the portal offers, an app update before the expiry message, a how-to setting
+        ("ロックされてしまったので対応していただけませんか。", "route-owner-change-demanded"),
+        ("マイナポータルではどんな情報を取得できますか。", "route-agency-spec-why"),
+        (
+            "アプリを更新したら「電子証明書の有効期限が切れています」と出ました。",
+            "route-ops-faq-steps-failed",
+        ),
+        ("Will there be any settings I need to change after moving?", "route-agency-feature-request"),
     ],
 )
 def test_near_misses_of_the_fourteenth_sessions_rules(text: str, not_rule: str) -> None:
