@@ -460,6 +460,96 @@ def test_near_misses_of_the_fourteenth_sessions_rules(text: str, not_rule: str) 
     assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
 
 
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        # the citizen has read the FAQ's answer and asks about a case it does not name
+        (
+            "よくある質問には『同じ世帯なら家族の分も申請できる』とありますが、別に住む兄の分もできますか。",
+            "route-owner-read-faq-asks-past",
+        ),
+        (
+            "やり方はFAQで見ましたが、会社の年末調整でも同じように使えますか。",
+            "route-owner-read-faq-asks-past",
+        ),
+        (
+            "全員で引越す場合の説明はありましたが、私だけ先に移る場合はどうなりますか。",
+            "route-owner-read-faq-asks-past",
+        ),
+        (
+            "署名用は引越しで失効すると読みましたが、スマホの中の証明書も使えなくなるのでしょうか。",
+            "route-owner-read-faq-asks-past",
+        ),
+        # the smartphone certificate's life cycle, which the knowledge does not document
+        (
+            "引越しで住所が変わったら、スマホ用電子証明書も使えなくなりますか。",
+            "route-ministry-smartphone-cert-lifecycle",
+        ),
+        ("スマホ用電子証明書の有効期限は何年ですか。", "route-ministry-smartphone-cert-lifecycle"),
+        (
+            "カードを再発行したあと、スマホ用電子証明書はそのまま使えますか。",
+            "route-ministry-smartphone-cert-lifecycle",
+        ),
+        # what becomes of a parent's set-up when the child turns 15 or 18
+        ("息子が18歳になったら、私が登録した口座はそのまま有効ですか。", "route-owner-age-transition"),
+        ("My son turns 18 in May. Can I still see his records as his parent?", "route-owner-age-transition"),
+        ("お知らせを種類ごとに分けて見られるようにしてもらえませんか。", "route-agency-feature-request"),
+        ("マイナンバーカードにひびが入って読み取れません。", "route-answer-card-reissue"),
+        ("みなみ総合法律事務所の弁護士です。照会書の送付先を教えてください。", "route-ask-media-legal"),
+        # kinds of account the FAQ's "own name only" does not settle
+        ("屋号が入った名義の口座を公金受取口座にできますか。", "route-agency-account-kind-unsettled"),
+        (
+            "銀行の名義がまだ旧姓のままですが、この旧姓名義の口座で登録できますか。",
+            "route-agency-account-kind-unsettled",
+        ),
+        ("外貨預金の口座は登録できますか。", "route-agency-account-kind-unsettled"),
+        ("もっと簡単に代理人を設定できる方法を作っていただけないでしょうか。", "route-owner-change-demanded"),
+        ("なぜ15歳未満には署名用電子証明書が発行されないのですか。", "route-ministry-soumu-jpki"),
+        ("年齢で区切る理由を知りたいです。", "route-ministry-national-policy"),
+    ],
+)
+def test_rules_of_the_fifteenth_session(text: str, rule_id: str) -> None:
+    assert _first_rule(text) == rule_id
+
+
+@pytest.mark.parametrize(
+    ("text", "not_rule"),
+    [
+        # a passbook or a letter quoted, not the FAQ
+        (
+            "通帳には『ミホン タロウ』と書いてありますが、名義はどう入れますか。",
+            "route-owner-read-faq-asks-past",
+        ),
+        # moving the certificate to a new phone is the FAQ's; so is setting it up
+        ("スマホ用電子証明書を新しいスマホに引っ越せますか。", "route-ministry-smartphone-cert-lifecycle"),
+        ("スマホ用電子証明書の登録のしかたを教えてください。", "route-ministry-smartphone-cert-lifecycle"),
+        # 六十五歳 is not 十五歳; a card's validity after 18 is the FAQ's
+        ("六十五歳になったら何か手続きが必要ですか。", "route-owner-age-transition"),
+        (
+            "17歳でカードを作り、今年18歳になりましたが、カードの有効期限は変わりますか。",
+            "route-owner-age-transition",
+        ),
+        # a plea to get one's own access back is not a feature request
+        ("ロックされたので、またログインできるようにしてもらえますか。", "route-agency-feature-request"),
+        # a cracked card fails on every phone: not an outage
+        ("カードにひびが入り、妻のスマホでも読み取りができません。", "route-ops-outage"),
+        # 総合法律事務所 holds 合法 by accident
+        ("みなみ総合法律事務所の者です。", "route-ministry-national-policy"),
+        # asking whether another device shows the same, or consultations an office bundled, are not failure reports
+        ("ピン留めしたお知らせは、他の端末でも同じように表示されるのでしょうか。", "route-ops-outage"),
+        ("住民から寄せられた相談を20件ほどまとめました。", "route-ops-outage"),
+        # switching away from the old-name account is the FAQ's how-to; 「もう作ってもらえないんですか」 asks about a rule
+        (
+            "公金受取口座を旧姓のときの口座から新しい口座に切り替えたいです。",
+            "route-agency-account-kind-unsettled",
+        ),
+        ("紙の保険証はもう作ってもらえないんですか。", "route-owner-change-demanded"),
+    ],
+)
+def test_near_misses_of_the_fifteenth_sessions_rules(text: str, not_rule: str) -> None:
+    assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
+
+
 def test_a_spaced_hiragana_inquiry_is_routed_on_its_written_form() -> None:
     """Spaces and kana hide the words rules look for; the written form is read only when the text itself
     matches no rule."""
