@@ -506,6 +506,11 @@ def test_near_misses_of_the_fourteenth_sessions_rules(text: str, not_rule: str) 
         ("もっと簡単に代理人を設定できる方法を作っていただけないでしょうか。", "route-owner-change-demanded"),
         ("なぜ15歳未満には署名用電子証明書が発行されないのですか。", "route-ministry-soumu-jpki"),
         ("年齢で区切る理由を知りたいです。", "route-ministry-national-policy"),
+        # EB2104 is documented for a PC browser, and the app is its workaround
+        (
+            "スマホのアプリで口座を変更しようとしたら確認ボタンが押せず、EB2104と出ます。",
+            "route-ops-known-code-other-platform",
+        ),
     ],
 )
 def test_rules_of_the_fifteenth_session(text: str, rule_id: str) -> None:
@@ -544,6 +549,14 @@ def test_rules_of_the_fifteenth_session(text: str, rule_id: str) -> None:
             "route-agency-account-kind-unsettled",
         ),
         ("紙の保険証はもう作ってもらえないんですか。", "route-owner-change-demanded"),
+        (
+            "パソコンでEB2104と出ました。スマホのアプリから変更すればいいですか。",
+            "route-ops-known-code-other-platform",
+        ),
+        (
+            "【アプリヘルプデスクより】Windows の Edge で EB2104 が出て確認ボタンが押せない。",
+            "route-ops-known-code-other-platform",
+        ),
     ],
 )
 def test_near_misses_of_the_fifteenth_sessions_rules(text: str, not_rule: str) -> None:
