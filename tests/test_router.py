@@ -528,6 +528,13 @@ def test_rules_of_the_fifteenth_session(text: str, rule_id: str) -> None:
         # moving the certificate to a new phone is the FAQ's; so is setting it up
         ("スマホ用電子証明書を新しいスマホに引っ越せますか。", "route-ministry-smartphone-cert-lifecycle"),
         ("スマホ用電子証明書の登録のしかたを教えてください。", "route-ministry-smartphone-cert-lifecycle"),
+        # 「何回」 as "however many times", a fault report, not a question for the lock's limit
+        (
+            "スマホ用電子証明書を何回登録し直してもエラーになるのはなぜですか。",
+            "route-ministry-smartphone-cert-lifecycle",
+        ),
+        # what a child needs on turning 18 is not what carries over past the birthday
+        ("18歳になって初めてカードを作りますが、必要なものは何ですか。", "route-owner-age-transition"),
         # 六十五歳 is not 十五歳; a card's validity after 18 is the FAQ's
         ("六十五歳になったら何か手続きが必要ですか。", "route-owner-age-transition"),
         (
