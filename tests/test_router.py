@@ -570,6 +570,80 @@ def test_near_misses_of_the_fifteenth_sessions_rules(text: str, not_rule: str) -
     assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
 
 
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        # the FAQ is quoted for the one case it covers, and the citizen asks about another
+        (
+            "FAQには15歳未満の場合のやり方しか書いていないのですが、16歳の娘の場合はどうすればよいですか。",
+            "route-owner-faq-silent",
+        ),
+        (
+            "しかくかくにんしょの せいどは これから なんねん つづくのですか。",
+            "route-ministry-mhlw-insurance-policy",
+        ),
+        ("そもそも何で紙の保険証をなくしたんですか？", "route-ministry-mhlw-insurance-policy"),
+        ("使える文字を増やすよう決めてる所に言ってくれ。", "route-owner-change-demanded"),
+        ("お知らせが来たらLINEで教えてくれるようにできない？", "route-agency-feature-request"),
+        (
+            "お知らせを紙の郵便でも送っていただけるようにはならないでしょうか。",
+            "route-agency-feature-request",
+        ),
+        ("児童手当を子ども名義の口座に直接振り込めないのはなぜですか。", "route-ministry-cfa-child"),
+        (
+            "IDとパスワードだけで入れる方式を設けていただくことはできないものでしょうか。",
+            "route-owner-change-demanded",
+        ),
+        # the portal's own linkage screen fails before e-Tax's screen is reached
+        (
+            "マイナポータル側のe-Tax連携の設定画面で「連携できませんでした」と出て、先に進めません。",
+            "route-ops-portal-side-linkage-failure",
+        ),
+        # a move, then e-Tax's signature fails: the signing certificate lapsed (faq-cert-008)
+        (
+            "先月引っ越しをしました。e-Taxで電子署名をしようとするとエラーになります。",
+            "route-answer-name-change-certificate",
+        ),
+    ],
+)
+def test_rules_of_the_sixteenth_session(text: str, rule_id: str) -> None:
+    assert _first_rule(text) == rule_id
+
+
+@pytest.mark.parametrize(
+    ("text", "not_rule"),
+    [
+        # a plea to get one's own access back is not a wish for a feature or a change
+        ("ロックされたので、またログインできるようにできませんか。", "route-agency-feature-request"),
+        ("今すぐ使えるようにしてください。", "route-owner-plans-and-requests"),
+        ("今すぐ使えるようにしてください。", "route-owner-change-demanded"),
+        # 何で as "by what means"
+        ("保険証の代わりに何で受診すればいいですか。", "route-ministry-mhlw-insurance-policy"),
+        # the citizen wants a record corrected, which its owner does
+        ("加入記録が抜けているので直してほしいとの要望。", "route-agency-feature-request"),
+        # the access record shows who looked and why; the address comes from the municipality
+        ("誰がどういう理由で私の情報を見たのか調べてください。", "route-agency-spec-why"),
+        ("住所を書き換える欄がないのですが、なぜ自分で直せない作りなのですか。", "route-agency-spec-why"),
+        # a bank's app named as a comparison is not a third party's failure
+        (
+            "銀行のアプリのように、一度登録したら次から簡単に入れるようにはできないものでしょうか。",
+            "route-ask-third-party",
+        ),
+        # a move planned, or a move abroad, is not the lapsed-certificate answer
+        (
+            "今月末に引越し予定で、引越しの手続きで署名用のパスワードを入れるとエラーになります。",
+            "route-answer-name-change-certificate",
+        ),
+        (
+            "シンガポールに引っ越して国外転出の届けを出したら、電子証明書が失効していると出ます。",
+            "route-answer-name-change-certificate",
+        ),
+    ],
+)
+def test_near_misses_of_the_sixteenth_sessions_rules(text: str, not_rule: str) -> None:
+    assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
+
+
 def test_a_spaced_hiragana_inquiry_is_routed_on_its_written_form() -> None:
     """Spaces and kana hide the words rules look for; the written form is read only when the text itself
     matches no rule."""
