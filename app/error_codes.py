@@ -12,9 +12,12 @@ ERROR_CODE = re.compile(r"(?<![A-Za-z0-9])([A-Z]{1,4}[-_]?\d{3,5}(?:-\d{3,5})?)(
 _NOT_CODES = re.compile(
     r"^(?:iOS|OS|PIN|NFC|ID|PC|SMS|QR|IC|USB|No|ver|v|SH|SO|SC|SHV|KYV|A|F|P)\d", re.IGNORECASE
 )
-# 「受付番号FD-0000-0877」「当方受付FD-3301」: a ticket or receipt number the free dial quotes is not an error code.
+# 「受付番号FD-0000-0877」「当方受付FD-3301」「受付メモ（FD-1115-0033）」: a ticket or receipt number the free dial
+# quotes is not an error code.
 _REFERENCE_NUMBER = re.compile(
-    r"(受付|問合せ|問い合わせ|管理|整理|申請|お客様|チケット)(番号|No\.?|ID)[:：\s]*$|受付[:：\s]*$"
+    r"(受付|問合せ|問い合わせ|管理|整理|申請|お客様|チケット)(番号|No\.?|ID)[:：\s(（]*$"
+    # 「総合フリーダイヤル受付（FD-1119-0311）」「受付メモ（FD-…）」「より転送（FD-…）」
+    r"|(受付|受付メモ|受付分|転送|入電)[:：\s(（]*$"
     r"|(ticket|reference|ref\.?)\s*(no\.?|number|#)?[:\s]*$",
     re.IGNORECASE,
 )

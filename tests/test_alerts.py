@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from app.alerts import FailureAlert, FailureDetector, send_webhook, signatures
 from app.api.main import create_app
+from app.error_codes import quoted_codes
 from app.service import DraftService
 
 
@@ -35,6 +36,19 @@ def test_a_ticket_number_is_not_a_shared_error() -> None:
         if kind == "error_code"
     ]
     assert codes == ["code:EZ7731"]
+
+
+def test_a_memo_ticket_in_brackets_is_not_an_error_code() -> None:
+    """A desk's memo writes its ticket in brackets after 受付, 受付メモ or 転送; a code in brackets on the screen
+    stays a code."""
+    for memo in (
+        "総合フリーダイヤル受付（FD-1119-0311）。40代男性。",
+        "フリーダイヤル受付メモ（FD-1115-0033）。50代女性。",
+        "フリーダイヤルより転送（FD-1116-0251）。70代女性。",
+        "送信が完了し、受付番号（A-0000-1234）も表示されました。",
+    ):
+        assert quoted_codes(memo) == [], memo
+    assert quoted_codes("「送信できませんでした（TX-4021）」と出ます") == ["TX-4021"]
 
 
 def test_detector_fires_on_the_third_report_within_the_window() -> None:

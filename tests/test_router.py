@@ -622,6 +622,15 @@ def test_near_misses_of_the_fifteenth_sessions_rules(text: str, not_rule: str) -
         ("Firefoxつかってるんだけど、対応ぶらうざに入れてほしい", "route-agency-feature-request"),
         ("来年国に帰ります。マイナポで何かしないといけない？", "route-ask-overseas"),
         ("公金口座なんで1個しか登録できないの？", "route-agency-spec-why"),
+        # the lock's limit asked to change; why a move must void the certificate (not the re-issue redirect)
+        (
+            "暗証番号を3回間違えただけでロックされるのは厳しすぎます。回数を増やすことはできないのですか。",
+            "route-ministry-soumu-jpki",
+        ),
+        (
+            "引っ越しをしたら署名用電子証明書が失効すると聞きましたが、住所が変わっただけでなぜ失効させる必要があるのでしょうか。",
+            "route-ministry-soumu-jpki",
+        ),
         # the FAQ's cache step not tried yet: the FAQ's answer stands
         (
             "アプリを開くと真っ白な画面のまま進まない。キャッシュ削除はまだ試していない。",
@@ -672,6 +681,11 @@ def test_rules_of_the_sixteenth_session(text: str, rule_id: str) -> None:
             "route-answer-name-change-certificate",
         ),
         ("外国に帰る友人の代わりに質問します。", "route-ask-overseas"),
+        # a complaint about the lock that then asks what to bring is answered (the limit is not asked to change)
+        (
+            "3回間違えただけでロックって厳しすぎでしょ。まあいいとして、何を持って行けばいいんですか。",
+            "route-ministry-soumu-jpki",
+        ),
     ],
 )
 def test_near_misses_of_the_sixteenth_sessions_rules(text: str, not_rule: str) -> None:
