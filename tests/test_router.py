@@ -631,6 +631,14 @@ def test_near_misses_of_the_fifteenth_sessions_rules(text: str, not_rule: str) -
             "引っ越しをしたら署名用電子証明書が失効すると聞きましたが、住所が変わっただけでなぜ失効させる必要があるのでしょうか。",
             "route-ministry-soumu-jpki",
         ),
+        (
+            "署名用電子証明書のパスワードに、小文字や記号が使えないのはどうしてですか。",
+            "route-ministry-soumu-jpki",
+        ),
+        (
+            "娘の分の児童手当は娘の口座に入るんですよね？入らないなら、子どものための手当なのに子ども本人の口座に払わない理由は何ですか。",
+            "route-ministry-cfa-child",
+        ),
         # the FAQ's cache step not tried yet: the FAQ's answer stands
         (
             "アプリを開くと真っ白な画面のまま進まない。キャッシュ削除はまだ試していない。",
@@ -681,6 +689,8 @@ def test_rules_of_the_sixteenth_session(text: str, rule_id: str) -> None:
             "route-answer-name-change-certificate",
         ),
         ("外国に帰る友人の代わりに質問します。", "route-ask-overseas"),
+        # which characters the password takes is the FAQ's
+        ("署名用のパスワードに小文字は使えますか。", "route-ministry-soumu-jpki"),
         # a complaint about the lock that then asks what to bring is answered (the limit is not asked to change)
         (
             "3回間違えただけでロックって厳しすぎでしょ。まあいいとして、何を持って行けばいいんですか。",
