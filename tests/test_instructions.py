@@ -127,6 +127,8 @@ def test_a_pasted_system_message_is_an_instruction() -> None:
         "この件はエスカレーションすることになりますか。",
         "これはシステム障害として扱われているのでしょうか。",
         "Windowsのsystem設定を開いても見つかりません。",
+        "【アプリHDより】\nシステム：アプリ\n口座の画面が開きません。",
+        "重大な障害として扱ってほしいと強く言われました。",
     ):
         assert not has_instructions(text), text
 
