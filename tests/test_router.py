@@ -689,6 +689,7 @@ def test_rules_of_the_sixteenth_session(text: str, rule_id: str) -> None:
             "route-answer-name-change-certificate",
         ),
         ("外国に帰る友人の代わりに質問します。", "route-ask-overseas"),
+        ("来月、実家のある四国に帰ります。住所変更はどうすればいいですか。", "route-ask-overseas"),
         # which characters the password takes is the FAQ's
         ("署名用のパスワードに小文字は使えますか。", "route-ministry-soumu-jpki"),
         # a complaint about the lock that then asks what to bring is answered (the limit is not asked to change)
