@@ -23,6 +23,13 @@ _REFERENCE_NUMBER = re.compile(
 )
 
 
+# The desks' own ticket prefixes (FD: the free dial, AH/AHD/APP: the app helpdesk) in any position: 「FD-1126-0044
+# 昨日…」「【FD-1123-0266】」「入電メモ（FD-1107-0033）」. No portal error code is written with them (the knowledge's
+# codes are two letters and four digits, 「EA1003」); over dev and probe, 266 inquiries quote one, none as an error.
+_DESK_TICKET = re.compile(r"^(?:FD|AH|AHD|APP)[-_]\d")
+# A number of three groups is a reference, never a code: 「AH-2026-11-0533」 (the pattern takes only 「AH-2026」).
+_LONGER_NUMBER = re.compile(r"^-\d")
+
 # A desk's memo opens with its own ticket: 「【フリーダイヤルより】FD-1114-0152／11月14日受付。」
 _MEMO_HEADER = re.compile(r"(より|転送|から)[】\]]\s*$")  # a header's bracket, not 「(スマホから)」
 _RECEIVED = re.compile(r"^[／/\s、,]*(\d{1,2}月\d{1,2}日)?(受付|受け付け)")
@@ -43,5 +50,8 @@ def quoted_codes(text: str) -> list[str]:
     return [
         m.group(1)
         for m in ERROR_CODE.finditer(norm)
-        if not _NOT_CODES.match(m.group(1)) and not _is_reference(norm, m.start(), m.end())
+        if not _NOT_CODES.match(m.group(1))
+        and not _DESK_TICKET.match(m.group(1))
+        and not _LONGER_NUMBER.match(norm[m.end() : m.end() + 2])
+        and not _is_reference(norm, m.start(), m.end())
     ]

@@ -150,6 +150,13 @@ class SemanticRouter:
     def classifier_views(self) -> tuple[str, ...]:
         return self._classifier.views if self._classifier is not None else ()
 
+    def route_probabilities(self, query_vector: Matrix, text: str) -> dict[str, float]:
+        """The classifier's probability of each route ({} without a classifier): what eval.select_labelled
+        reads to find the inquiries it is wrong or unsure about."""
+        if self._classifier is None:
+            return {}
+        return self._classifier.probabilities(text, query_vector)
+
     def vote(self, query_vector: Matrix, text: str) -> RouteVote | None:
         """`query_vector`: the main embedding of `text` (already computed by retrieval)."""
         if self._matrix.shape[0] == 0:

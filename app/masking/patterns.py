@@ -185,15 +185,16 @@ LICENSE = _regex(
 
 PIN = _regex(
     "PIN",
-    r"(?:暗証番号|パスワード|パスコード|PIN(?:コード)?|password|passcode)(?:は|が|を|:|：|=|\s|is)*[「\"']?"
+    r"(?:暗証番号|パスワード|パスコード|PIN(?:コード)?|password|passcode)(?:は|が|を|:|：|=|、|,|\s|is)*[「\"']?"
     r"([A-Za-z0-9!@#$%&*]{4,16})(?![0-9A-Za-z]|桁|回|文字|ケタ)",
     group=1,
     flags=re.IGNORECASE,
 )
-# A 4-digit number shortly after a PIN cue ("暗証番号を変えたい。今は1446です"); counts and dates excluded.
+# A 4-digit number shortly after a PIN cue ("暗証番号を変えたい。今は1446です", 「ログインに使う4桁の番号（4826
+# です）」); counts and dates excluded.
 PIN_NEARBY = _regex(
     "PIN",
-    r"(?:暗証番号|PIN)[^\n]{0,30}?(?<![0-9A-Za-z\-./])(\d{4})"
+    r"(?:暗証番号|PIN|パスワード|パスコード|4桁の(?:番号|数字))[^\n]{0,30}?(?<![0-9A-Za-z\-./])(\d{4})"
     r"(?![0-9]|[\-./:]\d|桁|ケタ|回|文字|年|月|日|円|件|時|分|歳|才|人|枚|番|%)",
     group=1,
 )
