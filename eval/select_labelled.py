@@ -10,7 +10,8 @@ its 1,372 hard cases cost ~1.5 min, and on fresh batches neither had learned the
 and 0.965, escalation recall 0.997 both, against 0.958 / 0.983 for dev alone; docs/decisions.md, 2026-12-06
 seventeenth session). The pool's lines are copied as they are, so the labels stay the pool's; re-run after the
 pool or the dev split changes. Heldout is refused. Takes ~12 min for the probe split (vectors are cached in
-data_dir/router-cache, so a re-run is quick).
+data_dir/router-cache, so a re-run is quick; the router it builds learns dev alone, so the next start of the
+service embeds the selected cases again, ~90 s).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from app.retrieval import embedded_text
 from app.service import DraftService
 from app.settings import Settings
 from app.vector_cache import cached_vectors, text_key
+from eval.dataset import load_split
 
 DEFAULT_POOL = Path("eval/datasets/probe.jsonl")
 DEFAULT_OUT = Path("eval/datasets/probe_hard.jsonl")
@@ -75,6 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         for line in args.pool.read_text(encoding="utf-8").splitlines()
         if line.strip() and "_meta" not in json.loads(line)
     ]
+    heldout = {case.inquiry for case in load_split("heldout")}
+    if any(json.loads(line).get("inquiry") in heldout for line in lines):
+        raise SystemExit(f"{args.pool} holds heldout inquiries: the heldout split is never learned from")
     service = DraftService(Settings(labelled_inquiries=BASE))
     chosen, routes = hard_lines(service, lines, args.below)
     meta = {

@@ -53,7 +53,7 @@ def test_a_memo_ticket_in_brackets_is_not_an_error_code() -> None:
 
 def test_a_desk_ticket_anywhere_is_not_an_error_code() -> None:
     """The desks' ticket prefixes (FD, AH) are never a portal error code, wherever the memo puts the ticket;
-    a number of three groups is a reference. Fresh memo batch ev-et: 22 answerable memos had gone to the vendor
+    a number of three groups is a reference. Fresh memo batch ev-et: 24 answerable memos had gone to the vendor
     for an "unknown error code" that was their own ticket."""
     for memo in (
         "FD-1126-0044 昨日、市役所を名乗る電話があった。",

@@ -185,8 +185,12 @@ def test_probe_hard_is_copied_from_probe_line_for_line() -> None:
     assert hard and all(line in probe for line in hard)
 
 
-def test_select_labelled_refuses_heldout() -> None:
+def test_select_labelled_refuses_heldout(tmp_path: Path) -> None:
     from eval.select_labelled import main
 
     with pytest.raises(SystemExit, match="heldout"):
         main(["--pool", "eval/datasets/heldout.jsonl"])
+    pool = tmp_path / "pool.jsonl"  # a heldout case copied under another name
+    pool.write_text((DATASETS / "heldout.jsonl").read_text(encoding="utf-8").splitlines()[-1] + "\n")
+    with pytest.raises(SystemExit, match="holds heldout inquiries"):
+        main(["--pool", str(pool)])
