@@ -727,8 +727,15 @@ def test_rules_of_the_seventeenth_session(text: str, rule_id: str) -> None:
     [
         # a how-to about adding a person or an account is not a feature asked for
         ("代理人を追加したいのですが、どこから追加できますか。", "route-owner-change-demanded"),
+        # an instruction the citizen was given, quoted
+        (
+            "家族を代理人として追加してくださいと窓口で言われました。どこから追加できますか。",
+            "route-owner-change-demanded",
+        ),
+        ("メールアドレスを追加してほしいと市役所に言われました。", "route-owner-change-demanded"),
         ("ややこしい手続きですみませんが、住所変更の方法を教えてください。", "route-agency-spec-why"),
         ("My daughter told me to ask Myna Portal how to log in.", "route-ask-third-party"),
+        ("My friend, who was happy to help, told me to ask you how to register.", "route-ask-third-party"),
     ],
 )
 def test_near_misses_of_the_seventeenth_sessions_rules(text: str, not_rule: str) -> None:
