@@ -41,6 +41,7 @@ def _is_reference(text: str, start: int, end: int) -> bool:
         _REFERENCE_NUMBER.search(before)
         or _MEMO_HEADER.search(before)
         or _RECEIVED.match(text[end : end + 12])
+        or _LONGER_NUMBER.match(text[end : end + 2])
     )
 
 
@@ -52,6 +53,5 @@ def quoted_codes(text: str) -> list[str]:
         for m in ERROR_CODE.finditer(norm)
         if not _NOT_CODES.match(m.group(1))
         and not _DESK_TICKET.match(m.group(1))
-        and not _LONGER_NUMBER.match(norm[m.end() : m.end() + 2])
         and not _is_reference(norm, m.start(), m.end())
     ]

@@ -106,13 +106,13 @@ class SemanticRouter:
         self._labels = [r for _, r in examples] + ["answer"] * len(faq_questions)
         texts = [t for t, _ in examples] + faq_questions + [item.text for item in labelled]
         self._k = k
-        main = self._embed(texts, embedder, cache_dir)
+        main = self.embed_texts(texts, embedder, cache_dir)
         self._matrix = main[: len(self._labels)]
         self._aux_embedder = aux_embedder
         self._training = _TrainingSet(
             texts,
             main,
-            self._embed(texts, aux_embedder, cache_dir) if aux_embedder is not None else None,
+            self.embed_texts(texts, aux_embedder, cache_dir) if aux_embedder is not None else None,
             self._labels + [item.route for item in labelled],
             [""] * len(self._labels) + [item.key for item in labelled],
         )
@@ -137,13 +137,17 @@ class SemanticRouter:
         return clone
 
     @staticmethod
-    def _embed(texts: list[str], embedder: Embedder, cache_dir: Path | None) -> Matrix:
+    def embed_texts(
+        texts: list[str], embedder: Embedder, cache_dir: Path | None, use: str = "router"
+    ) -> Matrix:
+        """Query vectors of texts as the router reads them, cached per `use` (one cache file keeps exactly
+        the texts of its last call, so another caller names its own use)."""
         return cached_vectors(
             [text_key(t) for t in texts],
             texts,
             lambda batch: np.stack([embedder.embed_query(t) for t in batch]),
             cache_dir,
-            f"router-{embedder.name}",
+            f"{use}-{embedder.name}",
             embedder.dim,
         )
 
@@ -152,7 +156,7 @@ class SemanticRouter:
 
     def route_probabilities(self, query_vector: Matrix, text: str) -> dict[str, float]:
         """The classifier's probability of each route ({} without a classifier): what eval.select_labelled
-        reads to find the inquiries it is wrong or unsure about."""
+        reads to find the inquiries it is wrong or unsure about, and `vote` sums."""
         if self._classifier is None:
             return {}
         return self._classifier.probabilities(text, query_vector)
@@ -171,13 +175,10 @@ class SemanticRouter:
         esc = [float(s) for s, lab in zip(sims, self._labels, strict=True) if lab != "answer"]
         ans = [float(s) for s, lab in zip(sims, self._labels, strict=True) if lab == "answer"]
         probability, classifier_route = 0.0, "ask_agency"
-        if self._classifier is not None:
-            escalation = {
-                c: p for c, p in self._classifier.probabilities(text, query_vector).items() if c != "answer"
-            }
-            if escalation:
-                probability = sum(escalation.values())
-                classifier_route = max(escalation, key=lambda r: escalation[r])
+        escalation = {c: p for c, p in self.route_probabilities(query_vector, text).items() if c != "answer"}
+        if escalation:
+            probability = sum(escalation.values())
+            classifier_route = max(escalation, key=lambda r: escalation[r])
         return RouteVote(
             route,
             weight[route] / total,

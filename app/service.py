@@ -7,7 +7,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -141,20 +141,24 @@ class DraftService:
         )
 
     def _labelled_texts(self) -> list[LabelledText]:
-        """The labelled inquiries as retrieval would embed them: masked, text aimed at the assistant left out."""
-        keys = [text_key(item.inquiry) for item in self.labelled]
-        texts = cached_texts(
-            keys,
-            [item.inquiry for item in self.labelled],
+        texts = self.router_texts([item.inquiry for item in self.labelled])
+        return [
+            LabelledText(text_key(item.inquiry), text, item.route)
+            for text, item in zip(texts, self.labelled, strict=True)
+        ]
+
+    def router_texts(self, inquiries: Sequence[str], use: str = "labelled") -> list[str]:
+        """Inquiries as received, as retrieval would embed them and the router learns them: masked, text aimed
+        at the assistant left out. Cached on disk per `use` (a cache file keeps exactly the texts of its last
+        call, so eval.select_labelled names its own)."""
+        return cached_texts(
+            [text_key(raw) for raw in inquiries],
+            list(inquiries),
             lambda raw: embedded_text(without_instructions(self.masker.mask(raw).text)),
             self.settings.data_dir / "router-cache",
-            f"labelled-{self.settings.mask_engine}",
+            f"{use}-{self.settings.mask_engine}",
             _masked_text_version(),
         )
-        return [
-            LabelledText(key, text, item.route)
-            for key, text, item in zip(keys, texts, self.labelled, strict=True)
-        ]
 
     def _question_votes(self, result: RetrievalResult) -> list[RouteVote]:
         """The router on each question sentence that is not the whole inquiry (a preamble dropped out)."""

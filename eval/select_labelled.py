@@ -9,8 +9,8 @@ is built, ~60 ms each on these CPUs. Learning the whole probe split (11,756) cos
 its 1,372 hard cases cost ~1.5 min, and on fresh batches neither had learned the two scored alike (decision 0.967
 and 0.965, escalation recall 0.997 both, against 0.958 / 0.983 for dev alone; docs/decisions.md, 2026-12-06
 seventeenth session). The pool's lines are copied as they are, so the labels stay the pool's; re-run after the
-pool or the dev split changes. Heldout is refused. Takes ~12 min for the probe split (vectors are cached in
-data_dir/router-cache, so a re-run is quick; the router it builds learns dev alone, so the next start of the
+pool or the dev split changes. Heldout is refused. Takes ~12 min for the probe split (masked texts and vectors
+are cached in data_dir/router-cache, so a re-run is quick; the router it builds learns dev alone, so the next start of the
 service embeds the selected cases again, ~90 s).
 """
 
@@ -23,14 +23,10 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
-
-from app.instructions import without_instructions
 from app.labelled import LabelledInquiry
-from app.retrieval import embedded_text
+from app.semantic_router import SemanticRouter
 from app.service import DraftService
 from app.settings import Settings
-from app.vector_cache import cached_vectors, text_key
 from eval.dataset import load_split
 
 DEFAULT_POOL = Path("eval/datasets/probe.jsonl")
@@ -41,19 +37,13 @@ BASE = [Path("eval/datasets/dev.jsonl")]
 DEFAULT_BELOW = 0.8
 
 
-def hard_lines(service: DraftService, lines: list[str], below: float) -> tuple[list[str], Counter[str]]:
+def hard_lines(
+    service: DraftService, cases: list[tuple[str, LabelledInquiry]], below: float
+) -> tuple[list[str], Counter[str]]:
     """The pool lines whose labelled route the base classifier gives a probability under `below`."""
-    cases = [(line, LabelledInquiry.model_validate_json(line)) for line in lines]
-    texts = [embedded_text(without_instructions(service.masker.mask(case.inquiry).text)) for _, case in cases]
-    embedder = service.embedder
-    vectors = cached_vectors(
-        [text_key(t) for t in texts],
-        texts,
-        lambda batch: np.stack([embedder.embed_query(t) for t in batch]),
-        service.settings.data_dir / "router-cache",
-        f"select-{embedder.name}",
-        embedder.dim,
-    )
+    texts = service.router_texts([case.inquiry for _, case in cases], use="select")
+    cache_dir = service.settings.data_dir / "router-cache"
+    vectors = SemanticRouter.embed_texts(texts, service.embedder, cache_dir, use="select")
     router = service.router()
     chosen: list[str] = []
     routes: Counter[str] = Counter()
@@ -70,25 +60,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--below", type=float, default=DEFAULT_BELOW)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
-    if "heldout" in args.pool.name:
-        raise SystemExit("the heldout split is the measure: never learned from")
-    lines = [
-        line
+    cases = [
+        (line, LabelledInquiry.model_validate_json(line))
         for line in args.pool.read_text(encoding="utf-8").splitlines()
         if line.strip() and "_meta" not in json.loads(line)
     ]
     heldout = {case.inquiry for case in load_split("heldout")}
-    if any(json.loads(line).get("inquiry") in heldout for line in lines):
+    if any(case.inquiry in heldout for _, case in cases):
         raise SystemExit(f"{args.pool} holds heldout inquiries: the heldout split is never learned from")
     service = DraftService(Settings(labelled_inquiries=BASE))
-    chosen, routes = hard_lines(service, lines, args.below)
+    chosen, routes = hard_lines(service, cases, args.below)
     meta = {
-        "_meta": f"{len(chosen)} of the {len(lines)} cases of {args.pool} whose labelled route the route "
+        "_meta": f"{len(chosen)} of the {len(cases)} cases of {args.pool} whose labelled route the route "
         f"classifier trained on {', '.join(map(str, BASE))} gives a probability under {args.below} "
         f"(python -m eval.select_labelled, {datetime.now(UTC):%Y-%m-%d}). Sample data, copied from the pool."
     }
     args.out.write_text("\n".join([json.dumps(meta, ensure_ascii=False), *chosen]) + "\n", encoding="utf-8")
-    print(f"{len(chosen)} of {len(lines)} selected: {dict(routes.most_common())} -> {args.out}")
+    print(f"{len(chosen)} of {len(cases)} selected: {dict(routes.most_common())} -> {args.out}")
     return 0
 
 
