@@ -1348,3 +1348,61 @@ def test_a_wish_next_to_a_known_issue_is_not_answered_by_the_known_issue() -> No
     text = "EB2104 というコードが出るだけで意味が分かりません。エラーの説明を英語でも出してもらえませんか。予定はありますか。"
     ids = [r.id for r in match_rules(_bundled_rules(), text)]
     assert "route-known-2026-11" not in ids and ids[0].startswith("route-owner-")
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        ("やりとり履歴に並べ替え機能つけて。", "route-agency-feature-request"),
+        ("紙の保険証を復活させてほしい。", "route-owner-change-demanded"),
+        ("Please consider adding a dark mode to the portal.", "route-owner-change-demanded"),
+        ("I think residents should be allowed to choose the screen language.", "route-owner-change-demanded"),
+        ("なぜ子どもには署名用電子証明書がないのですか。", "route-ministry-soumu-jpki"),
+        (
+            "わたしの情報に、自分とは違う名前の人の住所が表示されています。",
+            "route-ops-unexplained-account-change",
+        ),
+        (
+            "紙の保険証はいつから発行されなくなったのですか。なぜ廃止したのか理由も知りたい。",
+            "route-ministry-mhlw-insurance-policy",
+        ),
+        ("ログインボタンを押しても先に進みません。", "route-ops-app-crash"),
+        ("Someone used my account and changed my address.", "route-ops-unexplained-account-change"),
+        (
+            "通知メールに件名しかありません。中身も書いてくれたら便利なのに。",
+            "route-owner-plans-and-requests",
+        ),
+        ("自動ログアウトまでの時間をもう少し長くしてもらえませんか。", "route-owner-change-demanded"),
+        ("アプリの字が小さくて読みにくいです。", "route-agency-opinion-complaint"),
+    ],
+)
+def test_rules_of_the_eighteenth_session(text: str, rule_id: str) -> None:
+    assert rule_id in [r.id for r in match_rules(_bundled_rules(), text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "not_rule"),
+    [
+        # asking what to do is not an opinion on how it should be
+        ("母の代わりに手続きしたいのですが、私が代理人になるべきですか。", "route-agency-opinion-complaint"),
+        # the date alone: faq-hoken-005 states it
+        ("紙の保険証はいつから発行されなくなったのですか。", "route-ministry-mhlw-insurance-policy"),
+        # the extension or a private window named: the FAQ's next step applies
+        ("拡張機能を入れたのに、ログインボタンを押しても進みません。", "route-ops-app-crash"),
+        ("シークレットウィンドウで開いていますが、ログインボタンが反応しません。", "route-ops-app-crash"),
+        # a medical record's content is the insurer's
+        (
+            "I'm worried someone used my insurance at a clinic I never visited.",
+            "route-ops-unexplained-account-change",
+        ),
+        # the screen's message, quoted without brackets
+        ("拡張機能を追加してくださいって出て先に進めません。", "route-agency-feature-request"),
+        # small print beside the known issue EB2104: the known issue is answered
+        (
+            "文字が小さくて見えにくいのですが、確認ボタンがグレーのまま押せず EB2104 と出ます。",
+            "route-agency-opinion-complaint",
+        ),
+    ],
+)
+def test_near_misses_of_the_eighteenth_sessions_rules(text: str, not_rule: str) -> None:
+    assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
