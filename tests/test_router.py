@@ -1374,6 +1374,11 @@ def test_a_wish_next_to_a_known_issue_is_not_answered_by_the_known_issue() -> No
         ),
         ("自動ログアウトまでの時間をもう少し長くしてもらえませんか。", "route-owner-change-demanded"),
         ("アプリの字が小さくて読みにくいです。", "route-agency-opinion-complaint"),
+        (
+            "市役所にも税務署にも聞きましたが、どこからも「うちの担当ではない」と言われました。",
+            "route-ask-unclear-destination",
+        ),
+        ("口座を変えたのに、ポータルでは旧口座の表示のままです。", "route-ops-data-not-reflected"),
     ],
 )
 def test_rules_of_the_eighteenth_session(text: str, rule_id: str) -> None:
