@@ -1402,6 +1402,13 @@ def test_rules_of_the_eighteenth_session(text: str, rule_id: str) -> None:
         ),
         # the screen's message, quoted without brackets
         ("拡張機能を追加してくださいって出て先に進めません。", "route-agency-feature-request"),
+        # a polite request for an answer is not a wish for the portal
+        ("手順を教えていただければ助かります。", "route-owner-plans-and-requests"),
+        # an account change wished, not done
+        (
+            "口座を変えたいのですが、前の口座のままでも給付金は受け取れますか。",
+            "route-ops-data-not-reflected",
+        ),
         # small print beside the known issue EB2104: the known issue is answered
         (
             "文字が小さくて見えにくいのですが、確認ボタンがグレーのまま押せず EB2104 と出ます。",
