@@ -8,9 +8,13 @@ import re
 from app.textnorm import nfkc
 
 ERROR_CODE = re.compile(r"(?<![A-Za-z0-9])([A-Z]{1,4}[-_]?\d{3,5}(?:-\d{3,5})?)(?![A-Za-z0-9])")
-# Device models, OS versions and the like look like codes: 「iOS17」「SH-M26」「PIN1234」.
+# Device models, OS versions and the like look like codes: 「iOS17」「SH-M26」「PIN1234」. So do the desks' own ticket
+# numbers (FD: the free dial, AH/AHD/APP: the app helpdesk) in any position: 「FD-1126-0044 昨日…」「【FD-1123-0266】」
+# 「入電メモ（FD-1107-0033）」. No portal error code is written with those prefixes (the knowledge's codes are two
+# letters and four digits, 「EA1003」); over dev and probe, 266 inquiries quote one, none as an error.
 _NOT_CODES = re.compile(
-    r"^(?:iOS|OS|PIN|NFC|ID|PC|SMS|QR|IC|USB|No|ver|v|SH|SO|SC|SHV|KYV|A|F|P)\d", re.IGNORECASE
+    r"^(?:(?:iOS|OS|PIN|NFC|ID|PC|SMS|QR|IC|USB|No|ver|v|SH|SO|SC|SHV|KYV|A|F|P)\d|(?:FD|AH|AHD|APP)[-_]\d)",
+    re.IGNORECASE,
 )
 # 「受付番号FD-0000-0877」「当方受付FD-3301」「受付メモ（FD-1115-0033）」: a ticket or receipt number the free dial
 # quotes is not an error code.
@@ -23,10 +27,6 @@ _REFERENCE_NUMBER = re.compile(
 )
 
 
-# The desks' own ticket prefixes (FD: the free dial, AH/AHD/APP: the app helpdesk) in any position: 「FD-1126-0044
-# 昨日…」「【FD-1123-0266】」「入電メモ（FD-1107-0033）」. No portal error code is written with them (the knowledge's
-# codes are two letters and four digits, 「EA1003」); over dev and probe, 266 inquiries quote one, none as an error.
-_DESK_TICKET = re.compile(r"^(?:FD|AH|AHD|APP)[-_]\d")
 # A number of three groups is a reference, never a code: 「AH-2026-11-0533」 (the pattern takes only 「AH-2026」).
 _LONGER_NUMBER = re.compile(r"^-\d")
 
@@ -51,7 +51,5 @@ def quoted_codes(text: str) -> list[str]:
     return [
         m.group(1)
         for m in ERROR_CODE.finditer(norm)
-        if not _NOT_CODES.match(m.group(1))
-        and not _DESK_TICKET.match(m.group(1))
-        and not _is_reference(norm, m.start(), m.end())
+        if not _NOT_CODES.match(m.group(1)) and not _is_reference(norm, m.start(), m.end())
     ]
