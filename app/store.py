@@ -7,6 +7,7 @@ so reopening one never falls back to Chroma's default (which downloads an ONNX m
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -18,6 +19,8 @@ from app.embeddings import Embedder, Matrix
 from app.settings import Settings
 
 REGISTRY = "registry"
+
+log = logging.getLogger(__name__)
 
 
 class StoreError(RuntimeError):
@@ -142,14 +145,29 @@ class KnowledgeStore:
                 f"the index {name!r} was built with embedding model {model!r} (dim {meta.get('embedding_dim')}), "
                 f"but the configured model is {self._embedder.name!r}: run `draftdesk ingest --rebuild` to rebuild it"
             )
+        self._widen_search(collection)
         return collection
+
+    def _widen_search(self, collection: Any) -> None:
+        """Versions built before `vector_ef_search` existed search with Chroma's default breadth; ef_search is the
+        one HNSW setting Chroma lets an existing collection change, so they are brought up to it here."""
+        wanted = self._settings.vector_ef_search
+        hnsw = (getattr(collection, "configuration", None) or {}).get("hnsw") or {}
+        if hnsw.get("ef_search", wanted) >= wanted:
+            return
+        try:
+            collection.modify(configuration={"hnsw": {"ef_search": wanted}})
+        except Exception as exc:  # a read-only server: search as built, and say so
+            log.warning(
+                "could not widen the vector search of %s to ef_search=%d: %s", collection.name, wanted, exc
+            )
 
     def create_version(self, name: str, release: str) -> Any:
         return self._client.create_collection(
             name,
             embedding_function=self._ef,
+            configuration={"hnsw": {"space": "cosine", "ef_search": self._settings.vector_ef_search}},
             metadata={
-                "hnsw:space": "cosine",
                 "embedding_model": self._embedder.name,
                 "embedding_dim": self._embedder.dim,
                 "release": release,
@@ -233,4 +251,6 @@ class KnowledgeStore:
             if active is None:
                 return []
             res = active.query(**kwargs)
-        return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
+        hits = [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
+        # Chunks with the same vector (past inquiries worded alike) tie; the graph's walk orders ties by chance.
+        return sorted(hits, key=lambda hit: (-round(hit[1], 6), hit[0]))

@@ -144,6 +144,33 @@ def test_service_words_are_never_persons() -> None:
 
 
 @pytest.mark.parametrize("engine", ["fast", "presidio"])
+def test_an_office_introducing_itself_is_not_a_person_but_its_staff_are(engine: str) -> None:
+    """「北浜警察署 生活安全課です。」 was masked whole as a person, so the routing rules could not see that the police
+    were asking (a sample fresh inquiry went answered instead of to the Agency)."""
+    masker = build_masker(engine)
+    for office in (
+        "北浜警察署 生活安全課です。照会があります。",
+        "株式会社みどり商事 総務課です。",
+        "渋谷区役所 戸籍住民課です。",
+    ):
+        result = masker.mask(office)
+        assert not any(
+            word in value for value in result.mapping.values() for word in ("警察署", "課", "株式会社")
+        ), result.mapping
+    staffed = masker.mask("北浜警察署 生活安全課の山田太郎です。")
+    assert "山田太郎" not in staffed.text and "警察署" in staffed.text
+
+
+@pytest.mark.parametrize("engine", ["fast", "presidio"])
+def test_a_numbered_word_is_not_split_into_a_name(engine: str) -> None:
+    """NFKC turns 「①代理人」 into 「1代理人」, which Sudachi reads as 1・代・理人 (a given name): the proxy became
+    「代<PERSON_1>」, and the routing rule for how many proxies a citizen may have no longer saw the word."""
+    text = "①代理人は何人まで設定できますか。②代理人の設定をやめたいときは？"
+    assert build_masker(engine).mask(text).text == text
+    assert "理人" not in build_masker(engine).mask("佐藤理人です。代理人の件です。").text.split("代理人")[0]
+
+
+@pytest.mark.parametrize("engine", ["fast", "presidio"])
 def test_hiragana_words_are_not_names_but_hiragana_names_are(engine: str) -> None:
     """An inquiry written all in hiragana lost 「まいな」「せっ」 (read as given names) and 「かえて いません」 (taken by
     the 「わたしは …」 cue): the routing rules could no longer read that the citizen had changed nothing."""

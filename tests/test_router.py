@@ -1418,3 +1418,108 @@ def test_rules_of_the_eighteenth_session(text: str, rule_id: str) -> None:
 )
 def test_near_misses_of_the_eighteenth_sessions_rules(text: str, not_rule: str) -> None:
     assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        ("スマートウォッチ版のアプリ出してください。", "route-agency-feature-request"),
+        (
+            "履歴が出るのが遅すぎます。翌日には見られるよう改善してもらえませんか。",
+            "route-agency-opinion-complaint",
+        ),
+        ("ログインのたびに出てくるアンケートの案内、もう出ないようにしろ。", "route-owner-change-demanded"),
+        (
+            "来月から海外に住むので、その前にマイナポータルを退会したいです。どこから手続きできますか。",
+            "route-answer-withdraw-before-leaving",
+        ),
+        (
+            "I'm moving back to my home country next month. How can I close my Myna Portal account?",
+            "route-answer-withdraw-before-leaving",
+        ),
+        (
+            "先月亡くなった母あてに住民税の納付書が届きました。払う必要があるのか、どこに聞けばよいですか。",
+            "route-answer-deceased-tax-or-pension",
+        ),
+        ("80を過ぎた親に使わせる気があるんですか。", "route-agency-opinion-complaint"),
+        (
+            "窓口で済んでいたのに、なんでわざわざこんなに面倒にするんですか。",
+            "route-agency-opinion-complaint",
+        ),
+        (
+            "I got divorced and changed my family name. Now my signature certificate is invalid on e-Tax.",
+            "route-answer-name-change-certificate",
+        ),
+        ("連携に対応している証券会社は何社あるのか、一覧を見たいです。", "route-owner-faq-silent"),
+        (
+            "『しばらくの間は使える』とありますが、その少しの間とは正確に何日ですか。",
+            "route-owner-faq-silent",
+        ),
+        (
+            "医療費通知の画面で、病院名が「□□□□」のように読めない文字になっています。",
+            "route-ops-garbled-display",
+        ),
+        ("はは が きょねん なくなりました。ははの まいなぽーたるは どうなりますか。", "route-ask-deceased"),
+        ("息子が18歳を過ぎたら、親が代わりに手続きするのは変わりますか。", "route-owner-age-transition"),
+        (
+            "カードを返納した後、マイナポータルのアカウントはどうなるのですか。",
+            "route-agency-after-withdrawal",
+        ),
+        ("パスワードを変えられるボタンがあればいいのに、と思います。", "route-owner-plans-and-requests"),
+        (
+            "The app cannot read my card on a tablet. Are you going to fix that?",
+            "route-owner-plans-and-requests",
+        ),
+    ],
+)
+def test_rules_of_the_nineteenth_session(text: str, rule_id: str) -> None:
+    assert [r.id for r in match_rules(_bundled_rules(), text)][:1] == [rule_id]
+
+
+@pytest.mark.parametrize(
+    ("text", "not_rule"),
+    [
+        # 「いつからなんでしょうか」 asks when, not why: faq-hoken-005 states the date
+        (
+            "転職先で保険証が発行されなくなったのはいつからなんでしょうか。何を出せばいいですか。",
+            "route-ministry-mhlw-insurance-policy",
+        ),
+        # leaving Japan and asking what becomes of the card or the public-funds account: not the FAQ's withdrawal
+        (
+            "I'm leaving Japan for good. How do I delete my account, and what happens to my public fund account?",
+            "route-answer-withdraw-before-leaving",
+        ),
+        # withdrawing without leaving Japan is the general withdrawal rule's
+        (
+            "もう使わないので退会したいです。どこから手続きできますか。",
+            "route-answer-withdraw-before-leaving",
+        ),
+        # the late person's portal account or public-funds account is not a tax or pension redirect
+        (
+            "父が亡くなりました。父の公金受取口座と年金の受取はどうすればよいですか。",
+            "route-answer-deceased-tax-or-pension",
+        ),
+        # a screen's message quoted, not a demand
+        (
+            "「タブレット用のアプリを用意してください」と表示されて進めません。",
+            "route-agency-feature-request",
+        ),
+        # a complaint beside the how-to it asks: the how-to is answered
+        (
+            "なんでこんなに複雑にしたのか。ログインに使うのはどの番号ですか。",
+            "route-agency-opinion-complaint",
+        ),
+        # asking why the helpdesk takes no calls is a question about its policy, not a request for the number
+        (
+            "ヘルプデスクの電話番号を教えてください。なぜ電話で受け付けないのか理由も知りたい。",
+            "route-answer-phone-request",
+        ),
+        # where to have a tax reviewed is a redirect, not a demand for a change
+        ("住民税が高すぎます。どこに言えば見直してもらえますか。", "route-owner-change-demanded"),
+        # a thing that went missing, not a death (「父は紙の保険証がなくなったので」「親は使えなくなって」)
+        ("父は紙の保険証がなくなったので、マイナ保険証を使っています。", "route-ask-deceased"),
+        ("うちの親は完全に使えなくなって、私に電話してきました。", "route-ask-deceased"),
+    ],
+)
+def test_near_misses_of_the_nineteenth_sessions_rules(text: str, not_rule: str) -> None:
+    assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]

@@ -35,6 +35,14 @@ _NOT_NAMES = {
     "ブラウザ", "エラー", "デジタル", "オンライン",
 }  # fmt: skip
 _PRODUCT_PARTS = ("マイナ", "カード", "アプリ", "ポータル")  # parts of product words, never of a name
+# An office or a company introducing itself (「北浜警察署 生活安全課です」「株式会社みどり商事です」) is not a person, and
+# masking it hid who was asking from the routing rules (a police inquiry went unrecognised). Suffixes no given name
+# ends with; ministries by their own endings (a given name may be 省).
+_ORGANISATION = re.compile(
+    r"(?:株式会社|有限会社|合同会社|(?:社団|財団|社会福祉|医療|学校|宗教|独立行政|NPO)法人|警察|役所|役場)"
+    r"|(?:課|係|署|庁|(?:務|働|学|業|通|境|衛)省|会社|法人|協会|組合|銀行|病院|医院|クリニック|センター|事務所"
+    r"|学校|大学|支店|営業所|商事|商店|工業|本部|事業部|部署|窓口|委員会|議会|新聞|新聞社|放送|編集部)$"
+)
 _PARTICLE_TAIL = re.compile(r"(?:の|は|が|を|に|で|と|も|へ)$")
 _ROMAJI_SYLLABLES = re.compile(r"^(?:(?:[kgsztdnhbpmyrwfj]|sh|ch|ts)?y?[aiueo]|n)+$", re.IGNORECASE)
 _KANJI = re.compile(r"[一-龥々]")
@@ -51,8 +59,13 @@ _PLACE_AFTER = re.compile(r"(?:支店|駅|町|区|市|店|銀行|営業所|郵�
 
 def product_word(value: str) -> bool:
     """マイナポータル, マイナンバーカード, アプリ …: words of the service itself, never a person (GiNZA sometimes
-    tags them as one: 「アプリの会社に聞いたらマイナポータル側の問題だ」)."""
-    return value in _NOT_NAMES or any(w in value for w in _PRODUCT_PARTS)
+    tags them as one: 「アプリの会社に聞いたらマイナポータル側の問題だ」); nor an office's or a company's name."""
+    return value in _NOT_NAMES or any(w in value for w in _PRODUCT_PARTS) or organisation(value)
+
+
+def organisation(value: str) -> bool:
+    """An office or a company by its name's ending or its legal form (see _ORGANISATION)."""
+    return bool(_ORGANISATION.search(value.replace(" ", "").replace("\u3000", "")))
 
 
 def plausible_name(value: str) -> bool:
@@ -60,7 +73,7 @@ def plausible_name(value: str) -> bool:
     compact = value.replace(" ", "")
     if len(compact) < 2 or len(compact) > 16 or value in _NOT_NAMES:
         return False
-    if any(w in value for w in _PRODUCT_PARTS):
+    if any(w in value for w in _PRODUCT_PARTS) or organisation(value):
         return False
     if re.search(r"[A-Za-z]", value) and re.search(r"[一-龥々ぁ-んァ-ヴ]", value):
         return False  # 「ブラウザはChrome」: mixed scripts are phrases
@@ -81,6 +94,15 @@ def plausible_name(value: str) -> bool:
     return True
 
 
+def _tail_of_a_word(text: str, start: int, end: int) -> bool:
+    """「①代理人」 is 「1代理人」 after NFKC, which Sudachi reads as 1・代 (a counter)・理人 (a given name): a name whose
+    preceding kanji makes one dictionary word with it (代理人) is that word's tail, not a name."""
+    if start == 0 or not _KANJI.match(text[start - 1]):
+        return False
+    morphemes = list(sudachi.tokenizer().tokenize(text[start - 1 : end]))
+    return len(morphemes) == 1 and not morphemes[0].is_oov() and morphemes[0].part_of_speech()[2] != "人名"
+
+
 def _sudachi_names(text: str) -> Iterable[Finding]:
     start: int | None = None
     end = 0
@@ -93,9 +115,10 @@ def _sudachi_names(text: str) -> Iterable[Finding]:
         elif start is not None and m.surface() in (" ", "\u3000", "・") and end == offset + m.begin():
             continue
         elif start is not None:
-            yield Finding("PERSON", start, end, 0.7)
+            if not _tail_of_a_word(text, start, end):
+                yield Finding("PERSON", start, end, 0.7)
             start = None
-    if start is not None:
+    if start is not None and not _tail_of_a_word(text, start, end):
         yield Finding("PERSON", start, end, 0.7)
 
 
@@ -176,7 +199,7 @@ _READING_AFTER = re.compile(rf"[ ]?[（(]([ぁ-んァ-ヴー・ ]{{2,24}}|{_LATI
 
 
 def _spaced_or_latin_ok(value: str) -> bool:
-    if value in _NOT_NAMES or any(w in value for w in _PRODUCT_PARTS):
+    if value in _NOT_NAMES or any(w in value for w in _PRODUCT_PARTS) or organisation(value):
         return False
     if re.search(r"[A-Za-z]", value):
         if re.search(f"[{_JA}]", value):
