@@ -40,9 +40,8 @@ _SENTENCE = re.compile(r"(?:[（(「『]?※)?[^。！？!?\n※]*(?:[。！？!
 # directives that follow it in the same paragraph are its instructions too.
 _DIRECTIVE = re.compile(r"(こと|せよ|しろ|なさい|ように)[。！!\s]*$")
 _BRACKET = re.compile(r"[「」『』]")
-_REPORTED = re.compile(
-    r"との(こと|ことです)[。！!\s]*$"
-)  # a memo's 「…とのこと。」 reports, it does not dictate
+# a memo's 「…とのこと。」 reports what was said; it does not dictate
+_REPORTED = re.compile(r"との(こと|ことです)[。！!\s]*$")
 
 
 def _after_quoted_instructions(sentence: str) -> str:

@@ -1439,7 +1439,11 @@ def test_near_misses_of_the_eighteenth_sessions_rules(text: str, not_rule: str) 
         ),
         (
             "先月亡くなった母あてに住民税の納付書が届きました。払う必要があるのか、どこに聞けばよいですか。",
-            "route-answer-deceased-tax-or-pension",
+            "route-answer-deceased-residence-tax",
+        ),
+        (
+            "ちちが なくなりました。さいごの ねんきんは いつ ふりこまれますか。",
+            "route-answer-deceased-pension",
         ),
         ("80を過ぎた親に使わせる気があるんですか。", "route-agency-opinion-complaint"),
         (
@@ -1497,7 +1501,7 @@ def test_rules_of_the_nineteenth_session(text: str, rule_id: str) -> None:
         # the late person's portal account or public-funds account is not a tax or pension redirect
         (
             "父が亡くなりました。父の公金受取口座と年金の受取はどうすればよいですか。",
-            "route-answer-deceased-tax-or-pension",
+            "route-answer-deceased-pension",
         ),
         # a screen's message quoted, not a demand
         (
