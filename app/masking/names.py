@@ -71,9 +71,7 @@ def organisation(value: str) -> bool:
 def plausible_name(value: str) -> bool:
     """Cue patterns over-capture; a name is in one script, short, and not a phrase or a known word."""
     compact = value.replace(" ", "")
-    if len(compact) < 2 or len(compact) > 16 or value in _NOT_NAMES:
-        return False
-    if any(w in value for w in _PRODUCT_PARTS) or organisation(value):
+    if len(compact) < 2 or len(compact) > 16 or product_word(value):
         return False
     if re.search(r"[A-Za-z]", value) and re.search(r"[一-龥々ぁ-んァ-ヴ]", value):
         return False  # 「ブラウザはChrome」: mixed scripts are phrases
@@ -199,7 +197,7 @@ _READING_AFTER = re.compile(rf"[ ]?[（(]([ぁ-んァ-ヴー・ ]{{2,24}}|{_LATI
 
 
 def _spaced_or_latin_ok(value: str) -> bool:
-    if value in _NOT_NAMES or any(w in value for w in _PRODUCT_PARTS) or organisation(value):
+    if product_word(value):
         return False
     if re.search(r"[A-Za-z]", value):
         if re.search(f"[{_JA}]", value):
