@@ -22,7 +22,9 @@ _REFERENCE_NUMBER = re.compile(
     r"(受付|問合せ|問い合わせ|管理|整理|申請|お客様|チケット)(番号|No\.?|ID)[:：\s(（]*$"
     # 「総合フリーダイヤル受付（FD-1119-0311）」「受付メモ（FD-…）」「より転送（FD-…）」
     r"|(受付|受付メモ|受付分|転送|入電)[:：\s(（]*$"
-    r"|(ticket|reference|ref\.?)\s*(no\.?|number|#)?[:\s]*$",
+    r"|(ticket|reference|ref\.?)\s*(no\.?|number|#)?[:\s]*$"
+    # 「#A-56300　PCに出た…」「受付#A-57066：」: a desk numbers its tickets with #; no screen shows a code that way
+    r"|#\s*$",
     re.IGNORECASE,
 )
 

@@ -15,9 +15,10 @@ from typing import cast
 from app.answer_type import DetailQuestion, detail_question, sources_state
 from app.error_codes import quoted_codes
 from app.retrieval import Hit, IndexSnapshot
-from app.routing import OWNER, RoutingRule, match_rules
+from app.routing import OWNER, RoutingRule, deciding_rule, match_rules
 from app.schemas import Destination, Recommendation
 from app.semantic_router import RouteVote
+from app.textnorm import nfkc
 
 NOTE_OPS = "int-escalation-ops-vendor"
 NOTE_ASK = "int-escalation-ask-agency"
@@ -80,6 +81,11 @@ ROUTER_MIN_MARGIN = 0.02
 # 1 / 0 / 0 escalations and 5 / 1 / 0 answerable cases into escalations; on the fresh batches ev-ag + ev-ah, 4 /
 # 2 / 2 escalations and no answerable case. Only the bar that costs nothing on dev is used.
 ANSWER_RULE_YIELD_PROBABILITY = 0.95
+# An answer rule covers the question it matched; another question sentence in the same inquiry can still need
+# escalating (「①還付金がまだ入らない ②…」), and is routed alone, as it is when no rule matches. 2026-12-06: on the
+# 224 fresh inquiries an answer rule decides (ev-fq … ev-gn) it changed no decision; it closes a path by which an
+# answer rule's topic hid a second question from the check every rule-less inquiry gets.
+ANSWER_RULE_CHECKS_OTHER_QUESTIONS = True
 # Inquiries at least this hiragana (the share of letters, as retrieval measures it; ordinary Japanese prose often
 # passes it too) are also read by the rules in their written form. Thirteenth session, on dev, probe and ten fresh
 # batches (masked, 9,064 cases): 100 inquiries no rule matched as sent got a rule from their written form, 94 with
@@ -132,7 +138,8 @@ def recommend(
     sources_for: Callable[[str], Sequence[Hit]] | None = None,
     written: Callable[[], str | None] | None = None,
 ) -> Decision:
-    """Rules are tried in file order (most specific first); the first that matches decides the route.
+    """Rules are tried in file order (most specific first); the first that matches decides the route, unless it is
+    an answer rule that yields to a later matching escalation rule (`yields_to`, knowledge/SCHEMA.md).
     `written`: the inquiry in the knowledge's written words (`KanaTerms.written_form`), or None when it is not
     hiragana enough; asked for only when no rule matches the inquiry as sent. The rewrite also garbles ordinary
     kana (「できない」→「で機内」), so it never overrides a match on the real text.
@@ -145,12 +152,12 @@ def recommend(
         matched = match_rules(rules, text)
     strength = evidence.strength()
     if matched:
-        rule = matched[0]
+        rule = deciding_rule(matched)
         extra = tuple(
             dict.fromkeys(
                 r.note_id
-                for r in matched[1:]
-                if r.action == "answer" and r.note_id and r.note_id != rule.note_id
+                for r in matched
+                if r is not rule and r.action == "answer" and r.note_id and r.note_id != rule.note_id
             )
         )
         if rule.action == "escalate":
@@ -174,6 +181,10 @@ def recommend(
         unstated = _unstated_detail(masked_inquiry, rule.note_id, snapshot, hits, sources_for)
         if unstated is not None:
             return _detail_escalation(unstated, vote)
+        if ANSWER_RULE_CHECKS_OTHER_QUESTIONS:
+            other = _escalating_question(question_votes, lambda text: rule.matches(nfkc(text)))
+            if other is not None:
+                return _classifier_escalation(other, "問合せ中の別の質問文についての判断")
         rec = Recommendation(
             action="answer", destination=None, reason=rule.reason, confidence=round(max(0.8, strength), 3)
         )
@@ -219,9 +230,9 @@ def recommend(
     unstated = _unstated_detail(masked_inquiry, None, snapshot, hits, sources_for)
     if unstated is not None:
         return _detail_escalation(unstated, vote)
-    for part in question_votes() if question_votes is not None else ():
-        if part.route != "answer" and part.escalation_probability >= QUESTION_MIN_PROBABILITY:
-            return _classifier_escalation(part, "問合せ中の質問文についての判断")
+    part = _escalating_question(question_votes, lambda text: False)
+    if part is not None:
+        return _classifier_escalation(part, "問合せ中の質問文についての判断")
     top = hits[0].chunk
     return Decision(
         Recommendation(
@@ -231,6 +242,19 @@ def recommend(
             confidence=round(strength, 3),
         )
     )
+
+
+def _escalating_question(
+    question_votes: Callable[[], Sequence[RouteVote]] | None, covered: Callable[[str], bool]
+) -> RouteVote | None:
+    """The first question sentence the classifier is near-sure needs escalating, among those `covered` does not
+    claim (an answer rule's own topic is answered by the rule)."""
+    for part in question_votes() if question_votes is not None else ():
+        if covered(part.text):
+            continue
+        if part.route != "answer" and part.escalation_probability >= QUESTION_MIN_PROBABILITY:
+            return part
+    return None
 
 
 def _unstated_detail(

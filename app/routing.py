@@ -32,6 +32,9 @@ class RoutingRule:
     reason: str
     patterns: tuple[re.Pattern[str], ...]
     note_id: str = ""
+    # answer rules only: escalation rules that outrank this one when both match (another question in the inquiry
+    # that this topic's answer does not cover)
+    yields_to: tuple[str, ...] = ()
 
     def matches(self, normalized_text: str) -> bool:
         return any(p.search(normalized_text) for p in self.patterns)
@@ -85,6 +88,11 @@ def _rule(raw: dict[str, Any], where: str, fragments: dict[str, str] | None = No
         )
     except re.error as exc:
         raise RoutingRuleError(f"{where} field 'patterns': {exc}") from exc
+    yields_to = raw.get("yields_to", [])
+    if not isinstance(yields_to, list) or not all(isinstance(y, str) for y in yields_to):
+        raise RoutingRuleError(f"{where} field 'yields_to': needs a list of rule ids")
+    if yields_to and action != "answer":
+        raise RoutingRuleError(f"{where} field 'yields_to': only an answer rule yields")
     return RoutingRule(
         str(raw["id"]),
         action,
@@ -92,6 +100,7 @@ def _rule(raw: dict[str, Any], where: str, fragments: dict[str, str] | None = No
         str(raw["reason"]),
         patterns,
         str(raw.get("note_id", "")),
+        tuple(yields_to),
     )
 
 
@@ -101,7 +110,29 @@ def load_rules(path: Path) -> list[RoutingRule]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     raw_rules = data.get("rules", []) if isinstance(data, dict) else []
     fragments = _fragments(data.get("fragments") if isinstance(data, dict) else None, str(path))
-    return [_rule(r, f"{path} rule {i + 1}", fragments) for i, r in enumerate(raw_rules)]
+    rules = [_rule(r, f"{path} rule {i + 1}", fragments) for i, r in enumerate(raw_rules)]
+    _check_yields(rules, str(path))
+    return rules
+
+
+def _check_yields(rules: list[RoutingRule], where: str) -> None:
+    """Every id an answer rule yields to is an escalation rule of the same file (a typo would silently do nothing)."""
+    escalations = {r.id for r in rules if r.action == "escalate"}
+    for i, rule in enumerate(rules, start=1):
+        unknown = [y for y in rule.yields_to if y not in escalations]
+        if unknown:
+            raise RoutingRuleError(
+                f"{where} rule {i} ({rule.id}) field 'yields_to': {', '.join(unknown)} is not an escalation rule"
+            )
+
+
+def deciding_rule(matched: list[RoutingRule]) -> RoutingRule:
+    """The first matched rule, unless it is an answer rule that yields to a later matched escalation rule."""
+    first = matched[0]
+    for later in matched[1:]:
+        if later.action == "escalate" and later.id in first.yields_to:
+            return later
+    return first
 
 
 def match_rules(rules: list[RoutingRule], text: str) -> list[RoutingRule]:

@@ -46,6 +46,7 @@ class RouteVote:
     best_answer: float  # highest similarity to an answerable example or FAQ question
     escalation_probability: float = 0.0  # the linear classifier's P(not answer)
     classifier_route: str = "ask_agency"  # its most likely escalation destination
+    text: str = ""  # what was routed (a question sentence, for the answer-rule check in app/recommend.py)
 
 
 def load_examples(routing_dir: Path) -> list[tuple[str, str]]:
@@ -186,6 +187,7 @@ class SemanticRouter:
             max(ans, default=0.0),
             probability,
             classifier_route,
+            text,
         )
 
 

@@ -171,6 +171,21 @@ def test_a_numbered_word_is_not_split_into_a_name(engine: str) -> None:
 
 
 @pytest.mark.parametrize("engine", ["fast", "presidio"])
+def test_a_sentence_of_katakana_and_particles_is_not_a_name(engine: str) -> None:
+    """「パソコンでもスマホでもおなじです。」 opens a sentence like 「ヤマダです。」 and was masked whole as a person: the
+    routing rule for a failure on every device could not see it, and the inquiry was answered."""
+    masker = build_masker(engine)
+    for text in (
+        "ボタンが押せません。パソコンでもスマホでもおなじです。",
+        "フリーダイヤルからです。お客様より口座の件。",
+        "画面がまぶしいです。ダークモードにたいおうしてほしいです。",
+    ):
+        assert masker.mask(text).text == text
+    for named in ("ヤマダ ハナコです。口座の件です。", "マリアです。よろしくお願いします。"):
+        assert "<PERSON_1>" in masker.mask(named).text
+
+
+@pytest.mark.parametrize("engine", ["fast", "presidio"])
 def test_hiragana_words_are_not_names_but_hiragana_names_are(engine: str) -> None:
     """An inquiry written all in hiragana lost 「まいな」「せっ」 (read as given names) and 「かえて いません」 (taken by
     the 「わたしは …」 cue): the routing rules could no longer read that the citizen had changed nothing."""

@@ -47,6 +47,7 @@ _PARTICLE_TAIL = re.compile(r"(?:の|は|が|を|に|で|と|も|へ)$")
 _ROMAJI_SYLLABLES = re.compile(r"^(?:(?:[kgsztdnhbpmyrwfj]|sh|ch|ts)?y?[aiueo]|n)+$", re.IGNORECASE)
 _KANJI = re.compile(r"[一-龥々]")
 _HIRAGANA = re.compile(r"[ぁ-ん]")
+_KATAKANA = re.compile(r"[ァ-ヴ]")
 _VERB_TAIL = re.compile(r"(?:ない|たい|ます|した|ません|ている|できる|ある|いる|です)$")
 _EN_WORDS = {
     "my", "number", "card", "portal", "myna", "app", "the", "with", "phone", "japan", "tokyo", "please", "hello",
@@ -131,12 +132,21 @@ def _common_noun_phrase(value: str) -> bool:
     )
 
 
+def _phrase_with_particles(value: str) -> bool:
+    """「パソコンでもスマホでもおなじです」 opens a sentence like 「ヤマダです」; katakana with hiragana particles or
+    auxiliaries inside (でも, から, だけ, です) is a phrase, not a name. All-hiragana names are left to
+    kana_fragment, whose readings Sudachi splits into particles (は・な・こ)."""
+    if not _KATAKANA.search(value) or not _HIRAGANA.search(value):
+        return False
+    return any(m.part_of_speech()[0] in ("助詞", "助動詞") for m in sudachi.tokenizer().tokenize(value))
+
+
 def _cue_names(text: str) -> Iterable[Finding]:
     for pattern in _CUES:
         for m in pattern.finditer(text):
             value = m.group(1).strip()
             value = _PARTICLE_TAIL.sub("", value) if len(value) > 3 and not value.isascii() else value
-            if not plausible_name(value) or _common_noun_phrase(value):
+            if not plausible_name(value) or _common_noun_phrase(value) or _phrase_with_particles(value):
                 continue
             start = m.start(1) + (len(m.group(1)) - len(m.group(1).lstrip()))
             yield Finding("PERSON", start, start + len(value), 0.85)
