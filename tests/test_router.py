@@ -1608,6 +1608,11 @@ def test_near_misses_of_the_nineteenth_sessions_rules(text: str, not_rule: str) 
             "route-answer-medical-data-wrong",
         ),
         ("入力が長いので、途中で一時保存して明日続きを書けますか。", "route-agency-spec-not-in-knowledge"),
+        ("暗証番号はどうして平日に役所に行かないと直せないのですか。", "route-agency-spec-why"),
+        (
+            "父の代理人になったら、代理人が見られる情報の範囲を父が選べるようにできますか。",
+            "route-agency-proxy-beyond-faq",
+        ),
         ("家のパソコンはUbuntuですが、カードリーダーで使えますか。", "route-agency-spec-not-in-knowledge"),
         ("支給の月が変わったと聞きました。どうして変えたのですか。", "route-agency-spec-why"),
         ("Is an Indonesian version of the app planned?", "route-agency-feature-request"),
@@ -1643,6 +1648,11 @@ def test_rules_of_the_twentieth_session(text: str, rule_id: str) -> None:
         (
             "息子の署名用パスワードは作った覚えがないのですが、カードに入っていますか。",
             "route-ops-unexplained-account-change",
+        ),
+        # a desk memo that says no code was shown, beside the known mail delay: the known issue answers it
+        (
+            "お知らせは朝に届いていたのに通知メールは夜に来たとのこと。エラーコード等の表示はなし。",
+            "route-ops-unknown-error-code",
         ),
         # a phishing mail that threatens to freeze the account is the phishing redirect's
         (
