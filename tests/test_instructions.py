@@ -178,3 +178,15 @@ def test_an_english_instruction_is_cut_at_its_full_stop_not_with_the_question_af
     # an abbreviation's full stop is not a sentence's end, and a version number is not one either
     plain = "PS. The app 2026.11.0 still crashes. No. 3 of my tries failed too."
     assert without_instructions(plain) == plain and not has_instructions(plain)
+
+
+def test_a_citizens_own_english_words_are_not_directives() -> None:
+    """The English directive patterns stay narrow: these are a citizen's questions and reports, kept for routing."""
+    for text in (
+        "Should I mark the email as spam?",
+        "Can I print the user manual?",
+        "The site was in maintenance mode all night.",
+        "They did not reply that day.",
+        "Can you show me the screen where I change my PIN?",
+    ):
+        assert not has_instructions(text), text
