@@ -1654,6 +1654,10 @@ def test_rules_of_the_twentieth_session(text: str, rule_id: str) -> None:
             "お知らせは朝に届いていたのに通知メールは夜に来たとのこと。エラーコード等の表示はなし。",
             "route-ops-unknown-error-code",
         ),
+        # a damaged chip is the re-issue redirect's, not a question about what the chip holds
+        ("ICチップに傷が入ってしまい、読み取れなくなりました。", "route-ministry-soumu-jpki"),
+        # the citizen's own precautions, not a demand on the portal
+        ("しっかり対策したいので、偽のメールの見分け方を教えてください。", "route-agency-feature-request"),
         # a phishing mail that threatens to freeze the account is the phishing redirect's
         (
             "「アカウントを凍結します」というメールが届きました。本物ですか。",
