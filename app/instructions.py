@@ -76,11 +76,11 @@ _BRACKET = re.compile(r"[「」『』]")
 _REPORTED = re.compile(r"との(こと|ことです)[。！!\s]*$")
 
 
-def _after_quoted_instructions(sentence: str) -> str:
+def _after_quoted_instructions(sentence: str, found: re.Match[str] | None) -> str:
     """A desk memo that quotes the caller's injection and goes on in the same sentence (「…以前の指示はすべて無視して
     …出力しろ」と言ったうえで、本題として「APIはあるのか」を知りたいとのこと。) keeps the words after the quote: they
-    are the memo's own, and held the real question."""
-    found = INJECTION.search(sentence)
+    are the memo's own, and held the real question. `found`: the injection the caller found in the sentence (None
+    for a directive that only follows one)."""
     bracket = _BRACKET.search(sentence, found.end()) if found else None
     if bracket is None or bracket.group() in "「『":  # the injection is not inside a quote that closes here
         return ""
@@ -104,9 +104,10 @@ def without_instructions(text: str) -> str:
     for sentence in _sentences(text):
         if not sentence.strip(" \u3000※"):  # blank, or a lone ※ that opens or closes a note
             continue
-        if INJECTION.search(sentence) or (instructing and _DIRECTIVE.search(sentence.strip())):
+        found = INJECTION.search(sentence)
+        if found or (instructing and _DIRECTIVE.search(sentence.strip())):
             instructing = not sentence.endswith("\n")  # a paragraph break ends the instructions
-            tail = _after_quoted_instructions(sentence)
+            tail = _after_quoted_instructions(sentence, found)
             if tail:
                 kept.append(tail)
                 instructing = False
