@@ -49,6 +49,12 @@ _ASKS_PERIOD = re.compile(
     r"|how long (?:will|do|does|is|are|can)[^.?]{0,40}(?:keep|kept|stor|retain|valid|remain|stay|last)",
     re.IGNORECASE,
 )
+# 「何年度分までさかのぼって表示されるのか」: how far back the records go. A source that sends the span elsewhere
+# (「表示される期間は市区町村によって異なり」) answers it; one that sends the timing of an update (「具体的な時期は
+# 市区町村に」) does not.
+_ASKS_DEPTH = re.compile(
+    r"何\s?(?:年度?|か月|ヶ月|カ月|ケ月|日)\s?(?:分|前)|さかのぼ|遡|なん\s?ねん\s?(?:ぶん|まえ)"
+)
 # Circled list markers (「①」「②」) are not figures: NFKC makes 「②口座を登録すると」 read as 「2口座を登録すると」,
 # a question about a second account.
 _ENUMERATOR = re.compile(r"[\u2460-\u2473]")  # ①..⑳
@@ -71,18 +77,22 @@ _ADDRESS = re.compile(
 
 
 # 「何MBまで」 is not answered by 「3回」: when the question names its unit, a figure of the same kind must be
-# stated. Units of one kind answer each other (「何日前」 by 「2週間前」). Counts stay lenient (any figure): their
-# units are many and an FAQ often states a count as 「1つ」「ひとつ」 or in words.
+# stated. Units of one kind answer each other (「何日前」 by 「2週間前」). Other counts stay lenient (any figure):
+# their units are many and an FAQ often states a count as 「1つ」「ひとつ」 or in words. A number of people is not
+# (「何人分までまとめて取得できるか」 is not answered by 「3回」).
 _UNIT_KINDS: dict[str, tuple[str, ...]] = {
     "period": ("年", "か月", "ヶ月", "カ月", "ケ月", "週間", "日", "時間", "分", "秒"),
     "size": ("MB", "KB", "GB", "メガ"),
     "money": ("円",),
     "age": ("歳",),
     "length": ("文字", "桁"),
+    "people": ("人", "名"),
 }
 _KIND_OF_UNIT = {unit: kind for kind, units in _UNIT_KINDS.items() for unit in units}
-# Validity is counted in birthdays: 「発行から10回目の誕生日まで」 answers 「何年使えますか」.
-_OTHER_FIGURES = {"period": r"|[0-9]+\s*回目の誕生日"}
+# Validity is counted in birthdays: 「発行から10回目の誕生日まで」 answers 「何年使えますか」 and 「いつまで使えますか」,
+# not 「誕生日の何日前までに」 (a deadline in days). "validity": a period asked in years or as 「いつまで」.
+_UNIT_KINDS["validity"] = _UNIT_KINDS["period"]
+_OTHER_FIGURES = {"validity": r"|[0-9]+\s*回目の誕生日"}
 _FIGURE_OF_KIND = {
     kind: re.compile(
         r"(?:[0-9]|[一二三四五六七八九十百千])\s*(?:" + "|".join(units) + ")" + _OTHER_FIGURES.get(kind, ""),
@@ -97,6 +107,7 @@ class DetailQuestion:
     sentence: str
     kind: Literal["figure", "address"]  # a number, limit or period; or a domain, sender address or URL
     unit_kind: str | None = None  # for 「何日」「何MB」: the kind of figure that answers it (_UNIT_KINDS)
+    asks_depth: bool = False  # how far back records go: only a span sent elsewhere answers that, not a timing
 
 
 def detail_question(text: str) -> DetailQuestion | None:
@@ -104,28 +115,57 @@ def detail_question(text: str) -> DetailQuestion | None:
     for sentence in _SENTENCE_END.split(nfkc(_ENUMERATOR.sub("", text))):
         if not _ASKS.search(sentence):
             continue
-        how_many = _HOW_MANY.search(sentence)
+        how_many = list(_HOW_MANY.finditer(sentence))
         limit = None if how_many else _LIMIT.search(sentence)
         if how_many or limit:
-            unit = _UNIT_IN.search(how_many.group(0)) if how_many else None
-            unit_kind = _KIND_OF_UNIT.get(unit.group(0).upper()) if unit else None
+            unit_kind = _asked_kind([m.group(0) for m in how_many])
             if limit is not None and _ASKS_PERIOD.match(sentence, limit.start()):
-                unit_kind = "period"
-            return DetailQuestion(sentence.strip(), "figure", unit_kind)
+                unit_kind = "validity"
+            return DetailQuestion(sentence.strip(), "figure", unit_kind, bool(_ASKS_DEPTH.search(sentence)))
         if _ADDRESS_QUESTION.search(sentence) and _WHICH.search(sentence):
             return DetailQuestion(sentence.strip(), "address")
     return None
 
 
+def _asked_kind(how_many: list[str]) -> str | None:
+    """The kind of figure a sentence's 「何…」 asks for. 「年に何回、何か月で使えなくなるのか」 asks a period as well
+    as a count: the named kind binds, the lenient count does not relax it. A period in years is a validity."""
+    for asked in how_many:
+        unit = _UNIT_IN.search(asked)
+        kind = _KIND_OF_UNIT.get(unit.group(0).upper()) if unit else None
+        if kind is not None:
+            return "validity" if unit is not None and unit.group(0) == "年" else kind
+    return None
+
+
+# 「手続の期限は、公式の案内でご確認ください」「振込日…は年金事務所にお問い合わせください」「期間は市区町村によって異なり」:
+# the knowledge answers the figure by saying who states it. A reply that quotes this answers the question; the
+# helpdesk has nothing to ask the Agency. Only a sentence that names the figure's kind and sends it elsewhere.
+_DEFERRED = re.compile(
+    r"(?:時期|期限|期間|日数|日程|振込日|支払日|支給日|交付日|金額|支払額|回数|上限|いつ)[^。\n]{0,50}"
+    r"(?:(?<!再度)(?<!もう一度)ご確認ください|お問い合わせください|お問合せください|お尋ねください|によって異な|ごとに異な|により異な)"
+    r"|記載の[^。\n]{0,10}期限"
+    # a redirect note's list of what goes to another office: 「## 税務署へ案内するもの\n- 還付金がいつ振り込まれるか」
+    r"|案内するもの\n(?:[ \t]*-[^\n]*\n)*?[ \t]*-[^\n]*(?:いつ|時期|期限|日数|金額|額)",
+)
+_DEFERRED_SPAN = re.compile(
+    r"(?:期間|範囲)[^。\n]{0,50}(?:(?<!再度)(?<!もう一度)ご確認ください|お問い合わせください|お問合せください|によって異な|ごとに異な|により異な)"
+)
+
+
 def sources_state(asked: DetailQuestion, source_bodies: Iterable[str]) -> bool:
     """Whether any source body (what a draft may quote; not the title, which may be an FAQ question echoing
-    the citizen's words) states the kind of detail asked for."""
+    the citizen's words) states the kind of detail asked for, or says where the figure is given."""
+    bodies = [nfkc(body) for body in source_bodies]
     if asked.kind == "address":
-        return any(_ADDRESS.search(nfkc(body)) for body in source_bodies)
+        return any(_ADDRESS.search(body) for body in bodies)
+    deferred = _DEFERRED_SPAN if asked.asks_depth else _DEFERRED
+    if any(deferred.search(body) for body in bodies):
+        return True
     if asked.unit_kind is not None:
         figure = _FIGURE_OF_KIND[asked.unit_kind]
-        return any(figure.search(nfkc(body)) for body in source_bodies)
-    return states_a_figure(source_bodies)
+        return any(figure.search(body) for body in bodies)
+    return states_a_figure(bodies)
 
 
 def states_a_figure(source_bodies: Iterable[str]) -> bool:

@@ -271,7 +271,10 @@ def _unstated_detail(
     if asked is None:
         return None
     own_sources = sources_for(asked.sentence) if sources_for is not None else hits
-    bodies = [h.chunk.body for h in own_sources[:FIGURE_SOURCES]]
+    # The question's own best sources, and the whole inquiry's: the sentence alone (「何文字の番号を準備すれば」)
+    # can lose the topic its context names (e-Tax), and the reply quotes the inquiry's best sources too.
+    chosen = {h.chunk.id: h for h in [*own_sources[:FIGURE_SOURCES], *hits[:FIGURE_SOURCES]]}
+    bodies = [h.chunk.body for h in chosen.values()]
     if note_id:
         bodies += [c.body for c in snapshot.sections(note_id)]
     return None if sources_state(asked, bodies) else asked

@@ -62,7 +62,7 @@ def test_other_sentences_are_not_figure_questions(text: str) -> None:
 def test_how_long_is_answered_only_by_a_length_of_time(text: str) -> None:
     """「4桁」 or 「1つ」 is a figure but not a length of time."""
     asked = detail_question(text)
-    assert asked is not None and asked.unit_kind == "period"
+    assert asked is not None and asked.unit_kind == "validity"
     assert not sources_state(asked, ["4桁の暗証番号を入力します。登録は1つです。"])
     assert sources_state(asked, ["退会後5年間保存します。"])
 
@@ -92,14 +92,85 @@ def test_a_figure_counts_in_the_body_not_in_the_echoed_question() -> None:
         ("カードは何年使えますか。", "発行から10回目の誕生日まで有効です。", True),
         ("手数料は何円ですか。", "発行から5年です。", False),
         ("代理人は何人まで設定できますか。", "代理人は2名まで登録できます。", True),
-        ("代理人は何人まで設定できますか。", "手続は3回に分けて行います。", True),  # counts stay lenient
+        (
+            "代理人は何人まで設定できますか。",
+            "手続は3回に分けて行います。",
+            False,
+        ),  # people need a number of people
+        ("代理人は何人まで設定できますか。", "代理人はお一人につき一人です。", True),
+        ("口座は何件まで登録できますか。", "手続は3回に分けて行います。", True),  # other counts stay lenient
         ("いつまで保存されますか。", "5年間保存されます。", True),
+        ("このカードはいつまで使えますか。", "発行から5回目の誕生日までです。", True),
+        # a deadline in days is not answered by a validity counted in birthdays
+        ("誕生日の何日前までに手続きすればよいですか。", "発行から5回目の誕生日までです。", False),
+        ("何か月前から更新できますか。", "有効期限は発行から5回目の誕生日までです。", False),
+        # a sentence asking a count and a period binds to the period
+        ("更新は年に何回あって、古い版は何か月で使えなくなりますか。", "手続は3回に分けて行います。", False),
+        (
+            "更新は年に何回あって、古い版は何か月で使えなくなりますか。",
+            "公開から6か月で使えなくなります。",
+            True,
+        ),
     ],
 )
 def test_a_question_that_names_its_unit_needs_a_figure_of_that_kind(
     question: str, body: str, stated: bool
 ) -> None:
     """「何MBまで」 is not answered by 「3回」: the FAQ about lock-outs shares the words, not the answer."""
+    asked = detail_question(question)
+    assert asked is not None and asked.kind == "figure"
+    assert sources_state(asked, [body]) is stated
+
+
+@pytest.mark.parametrize(
+    ("question", "body", "stated"),
+    [
+        # the FAQ says who gives the figure: a reply quoting it answers the question
+        (
+            "予約してから何日以内に店へ行けばよいですか。",
+            "利用できる店舗や手続の期限は、公式の案内でご確認ください。",
+            True,
+        ),
+        (
+            "年金は毎月何日に振り込まれますか。",
+            "支払額や振込日などのご質問は年金事務所にお問い合わせください。",
+            True,
+        ),
+        ("何歳ごろの記録まで表示されますか。", "表示される種類や期間は市区町村によって異なります。", True),
+        ("何日以内に返事をすればよいですか。", "お知らせに記載の方法と期限に沿って回答してください。", True),
+        # a redirect note listing when a refund is paid among the tax office's questions
+        (
+            "還付金はあと何日で振り込まれますか。",
+            "## 税務署へ案内するもの\n- 税額の計算\n- 還付金がいつ振り込まれるか\n",
+            True,
+        ),
+        ("代理人は何人まで設定できますか。", "## 税務署へ案内するもの\n- 控除の判断\n- 申告の訂正\n", False),
+        # 「しばらくたってから再度ご確認ください」 is a vague wait, not a pointer to whoever states the figure
+        (
+            "あと何日で表示されますか。",
+            "反映までに日数がかかりますので、しばらくたってから再度ご確認ください。",
+            False,
+        ),
+        # how far back records go is the portal's own: the timing of an update sent elsewhere does not answer it
+        (
+            "何年度分までさかのぼって表示されますか。",
+            "具体的な時期は、お住まいの市区町村にお問い合わせください。",
+            False,
+        ),
+        (
+            "何歳ごろの分までさかのぼって表示されますか。",
+            "表示される種類や期間は市区町村によって異なります。",
+            True,
+        ),
+        # a referral of something else does not defer the figure
+        (
+            "代理人は何人まで設定できますか。",
+            "内容については、お住まいの市区町村にお問い合わせください。",
+            False,
+        ),
+    ],
+)
+def test_a_source_that_says_who_states_the_figure_answers_it(question: str, body: str, stated: bool) -> None:
     asked = detail_question(question)
     assert asked is not None and asked.kind == "figure"
     assert sources_state(asked, [body]) is stated
@@ -190,6 +261,30 @@ def test_the_figure_is_looked_for_in_the_sources_of_its_own_question() -> None:
     )
     assert alone.recommendation.action == "escalate"  # the first two hits state no figure
     assert own.recommendation.action == "answer"
+
+
+def test_the_figure_is_also_looked_for_in_the_whole_inquirys_best_sources() -> None:
+    """「何文字の番号を準備すれば」 alone loses the e-Tax its first sentence names; the reply quotes both."""
+    etax = Chunk(
+        "faq-t-004", "faq", "faq-t-004", "e-Taxの暗証番号",
+        "e-Taxの暗証番号\n署名用の暗証番号（英数字6～16桁）を使います。", "faq/t.jsonl",
+    )  # fmt: skip
+    other = Chunk(
+        "faq-t-005", "faq", "faq-t-005", "番号", "番号\n番号はメモしないでください。", "faq/t.jsonl"
+    )
+    inquiry = "e-Taxで送るときの暗証番号はログインの4桁とは違いますか。何文字の番号を準備すればよいですか。"
+    vote = RouteVote("answer", 0.9, 0.80, 0.95, escalation_probability=0.1, classifier_route="ministry")
+    evidence = Evidence(best_dense=0.95, kana_share=0.0, coverage=1.0)
+    snapshot = IndexSnapshot(None, [etax, other])
+
+    def decide(inquiry_hits: list[Chunk]) -> str:
+        hits = [Hit(chunk, 1.0 - i / 10, dense=0.95) for i, chunk in enumerate(inquiry_hits)]
+        own = [Hit(other, 1.0, dense=0.95)]  # the figure sentence's own sources state no length
+        d = recommend(inquiry, hits, [], snapshot, 0.5, evidence, vote, None, lambda s: own)
+        return d.recommendation.action
+
+    assert decide([etax, other]) == "answer"
+    assert decide([other]) == "escalate"
 
 
 def test_a_question_for_a_domain_needs_a_source_that_names_one() -> None:

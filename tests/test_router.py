@@ -1708,3 +1708,115 @@ def test_the_known_issue_answer_yields_to_an_unknown_code_in_the_same_inquiry() 
     assert (
         "int-known-issues-2026-11" in decision.extra_note_ids
     )  # the known issue is still cited for its part
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        (
+            "来月娘が15歳になります。15歳になったら、親の私はもう娘のマイナポータルを見られなくなるのですか。",
+            "route-owner-age-transition",
+        ),
+        ("息子が15歳になったら、何か切り替えの手続きが必要ですか。", "route-owner-age-transition"),
+        (
+            "母の代理人になっています。代理人の私のログインから、母の公金受取口座を変更できますか。",
+            "route-agency-proxy-beyond-faq",
+        ),
+        ("代理人ができる手続きの範囲を教えてください。", "route-agency-proxy-beyond-faq"),
+        ("暗証番号がいくつもあるのはなぜですか。", "route-ministry-soumu-jpki"),
+        ("カードの暗証番号を一つにまとめてもらえませんか。", "route-ministry-soumu-jpki"),
+        (
+            "Androidでカードを読むとアプリが落ちてEA1003が出ます。アプリのバージョンは2026.10.2になっていました。",
+            "route-ops-known-issue-workaround-failed",
+        ),
+        (
+            "iPhoneのSafariで公金受取口座を変更しようとすると、確認ボタンが押せずEB2104と出ます。",
+            "route-ops-known-code-other-platform",
+        ),
+        (
+            "アプリでお知らせをタップするとEC3001と出て、お知らせが開かないです。",
+            "route-ops-known-code-other-platform",
+        ),
+        ("保険証の画面でだけ必ずアプリが落ちます（再起動・再インストール済み）。", "route-ops-app-crash"),
+        (
+            "拡張機能とアプリを入れ直して再起動しました。それでも『拡張機能と通信できません』と出て進みません。",
+            "route-ops-faq-steps-failed",
+        ),
+        (
+            "カードなしでスマホだけでログインできる仕組みは、いつ頃できるんでしょうか。",
+            "route-agency-feature-request",
+        ),
+        (
+            "国は医療機関にカードリーダーの設置を義務にしていないのですか。",
+            "route-ministry-mhlw-insurance-policy",
+        ),
+        (
+            "引越しのたびに署名用だけが失効する仕組み、なんとかならないんでしょうか。",
+            "route-owner-change-demanded",
+        ),
+        ("還付金は申告から何日くらいで振り込まれますか。", "route-answer-tax-calc"),
+        (
+            "落としたスマホのアプリを、遠隔でログアウトさせる方法はありますか。",
+            "route-agency-spec-not-in-knowledge",
+        ),
+    ],
+)
+def test_rules_of_the_twenty_first_session(text: str, rule_id: str) -> None:
+    assert [r.id for r in match_rules(_bundled_rules(), text)][:1] == [rule_id]
+
+
+@pytest.mark.parametrize(
+    ("text", "not_rule"),
+    [
+        # a favour done, not a demand: 「息子が口座を変えてくれたから」
+        (
+            "息子が公金受取口座を新しい口座に変えてくれたのに、年金は前の口座に入りました。",
+            "route-owner-change-demanded",
+        ),
+        # a relative who does not know is not an office passing the citizen on
+        ("暗証番号を忘れました。孫にきいてもわからないと言われました。", "route-ask-unclear-destination"),
+        (
+            "暗証番号を忘れました。まごに きいても わからないと いわれました。",
+            "route-ask-unclear-destination",
+        ),
+        # a wish someone else voiced, reported in quotes, with the citizen's own how-to question
+        (
+            "施設から「資格確認書で受診できるようにしてほしい」と言われました。登録をやめる方法を教えてください。",
+            "route-agency-feature-request",
+        ),
+        # how a proxy is set up is in the FAQ
+        ("母の代理人になるにはどうすればよいですか。", "route-agency-proxy-beyond-faq"),
+        # which PIN is for what is in the FAQ
+        ("カードの暗証番号は何種類ありますか。", "route-ministry-soumu-jpki"),
+        # a version before the fix (2026.10.2) has not had the documented workaround yet
+        (
+            "Androidでカードを読むとアプリが落ちてEA1003が出ます。アプリのバージョンは2026.10.1です。",
+            "route-ops-known-issue-workaround-failed",
+        ),
+        # a card on a steel desk: faq-device-007 says to use a wooden one, even when a colleague's phone fails too
+        (
+            "スチールの事務机の上にカードを置いて読むと失敗します。同僚のスマホでも同じでした。",
+            "route-ops-outage",
+        ),
+    ],
+)
+def test_near_misses_of_the_twenty_first_sessions_rules(text: str, not_rule: str) -> None:
+    assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        # the same words asked of an office, and a citizen's own wish, still escalate
+        ("市役所にきいてもわからないと言われました。", "route-ask-unclear-destination"),
+        ("カードの期限をもっと長く変えてくれ。", "route-owner-change-demanded"),
+        ("夜間も使えるようにしてほしいです。", "route-agency-feature-request"),
+        # 「金属でない机」 is the FAQ's advice already followed
+        (
+            "金属でない机の上で読んでも失敗します。夫のスマホでも同じでした。",
+            "route-ops-outage",
+        ),
+    ],
+)
+def test_the_twenty_first_sessions_exclusions_keep_the_rule(text: str, rule_id: str) -> None:
+    assert rule_id in [r.id for r in match_rules(_bundled_rules(), text)]
