@@ -64,6 +64,8 @@ def test_a_desk_ticket_anywhere_is_not_an_error_code() -> None:
     ):
         assert quoted_codes(memo) == [], memo
     assert quoted_codes("AH-1119-0388 画面にEA2208が出て進まない") == ["EA2208"]
+    assert quoted_codes("ログイン直後「S9-404」で戻されるとのこと") == ["S9-404"]
+    assert quoted_codes("機種はGalaxy A54、型番SC-53です") == []
     assert quoted_codes("「AP-1234」というエラーが出ました") == ["AP-1234"]
 
 

@@ -1759,6 +1759,21 @@ def test_the_known_issue_answer_yields_to_an_unknown_code_in_the_same_inquiry() 
             "落としたスマホのアプリを、遠隔でログアウトさせる方法はありますか。",
             "route-agency-spec-not-in-knowledge",
         ),
+        ("EB2104、倍率100%でもアプリからでも口座変更できない", "route-ops-known-issue-workaround-failed"),
+        ("保育園の申請、送信を押すと固まって先に進まない", "route-ops-screen-not-displayed"),
+        ("がめん が うごきません。すまほ を さいきどう しても おなじ でした。", "route-ops-faq-steps-failed"),
+        ("保険証の登録は任意と言うけど、実質強制では？", "route-ministry-national-policy"),
+        ("がらけい でも つかえる ように なる の は いつごろ でしょうか。", "route-owner-plans-and-requests"),
+        (
+            "Could you pass this to the health ministry: the form is only in Japanese.",
+            "route-owner-plans-and-requests",
+        ),
+        ("ドイツ在住。カードで給付金を受け取る方法ある？", "route-ask-overseas"),
+        ("保険代理店の者です。顧客向けに連携手順を知りたい", "route-ask-business-staff"),
+        (
+            "登録した口座が本当に私の口座か、国はどうやって確かめているんですか。",
+            "route-agency-spec-not-in-knowledge",
+        ),
     ],
 )
 def test_rules_of_the_twenty_first_session(text: str, rule_id: str) -> None:
