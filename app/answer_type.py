@@ -90,15 +90,16 @@ _UNIT_KINDS: dict[str, tuple[str, ...]] = {
 }
 _KIND_OF_UNIT = {unit: kind for kind, units in _UNIT_KINDS.items() for unit in units}
 # Validity is counted in birthdays: 「発行から10回目の誕生日まで」 answers 「何年使えますか」 and 「いつまで使えますか」,
-# not 「誕生日の何日前までに」 (a deadline in days). "validity": a period asked in years or as 「いつまで」.
-_UNIT_KINDS["validity"] = _UNIT_KINDS["period"]
+# not 「誕生日の何日前までに」 (a deadline in days). "validity": a period asked in years or as 「いつまで」; its units are
+# the periods', and no unit maps to it (_KIND_OF_UNIT).
+_FIGURE_KINDS = {**_UNIT_KINDS, "validity": _UNIT_KINDS["period"]}
 _OTHER_FIGURES = {"validity": r"|[0-9]+\s*回目の誕生日"}
 _FIGURE_OF_KIND = {
     kind: re.compile(
         r"(?:[0-9]|[一二三四五六七八九十百千])\s*(?:" + "|".join(units) + ")" + _OTHER_FIGURES.get(kind, ""),
         re.IGNORECASE,
     )
-    for kind, units in _UNIT_KINDS.items()
+    for kind, units in _FIGURE_KINDS.items()
 }
 
 
@@ -106,7 +107,7 @@ _FIGURE_OF_KIND = {
 class DetailQuestion:
     sentence: str
     kind: Literal["figure", "address"]  # a number, limit or period; or a domain, sender address or URL
-    unit_kind: str | None = None  # for 「何日」「何MB」: the kind of figure that answers it (_UNIT_KINDS)
+    unit_kind: str | None = None  # for 「何日」「何MB」: the kind of figure that answers it (_FIGURE_KINDS)
     asks_depth: bool = False  # how far back records go: only a span sent elsewhere answers that, not a timing
 
 
@@ -132,25 +133,26 @@ def _asked_kind(how_many: list[str]) -> str | None:
     as a count: the named kind binds, the lenient count does not relax it. A period in years is a validity."""
     for asked in how_many:
         unit = _UNIT_IN.search(asked)
-        kind = _KIND_OF_UNIT.get(unit.group(0).upper()) if unit else None
-        if kind is not None:
-            return "validity" if unit is not None and unit.group(0) == "年" else kind
+        if unit is not None and (kind := _KIND_OF_UNIT.get(unit.group(0).upper())) is not None:
+            return "validity" if unit.group(0) == "年" else kind
     return None
 
 
 # 「手続の期限は、公式の案内でご確認ください」「振込日…は年金事務所にお問い合わせください」「期間は市区町村によって異なり」:
 # the knowledge answers the figure by saying who states it. A reply that quotes this answers the question; the
 # helpdesk has nothing to ask the Agency. Only a sentence that names the figure's kind and sends it elsewhere.
+_SENT_ELSEWHERE = (
+    r"(?:(?<!再度)(?<!もう一度)ご確認ください|お問い合わせください|お問合せください|お尋ねください"
+    r"|によって異な|ごとに異な|により異な)"
+)
 _DEFERRED = re.compile(
     r"(?:時期|期限|期間|日数|日程|振込日|支払日|支給日|交付日|金額|支払額|回数|上限|いつ)[^。\n]{0,50}"
-    r"(?:(?<!再度)(?<!もう一度)ご確認ください|お問い合わせください|お問合せください|お尋ねください|によって異な|ごとに異な|により異な)"
-    r"|記載の[^。\n]{0,10}期限"
+    + _SENT_ELSEWHERE
+    + r"|記載の[^。\n]{0,10}期限"
     # a redirect note's list of what goes to another office: 「## 税務署へ案内するもの\n- 還付金がいつ振り込まれるか」
     r"|案内するもの\n(?:[ \t]*-[^\n]*\n)*?[ \t]*-[^\n]*(?:いつ|時期|期限|日数|金額|額)",
 )
-_DEFERRED_SPAN = re.compile(
-    r"(?:期間|範囲)[^。\n]{0,50}(?:(?<!再度)(?<!もう一度)ご確認ください|お問い合わせください|お問合せください|によって異な|ごとに異な|により異な)"
-)
+_DEFERRED_SPAN = re.compile(r"(?:期間|範囲)[^。\n]{0,50}" + _SENT_ELSEWHERE)
 
 
 def sources_state(asked: DetailQuestion, source_bodies: Iterable[str]) -> bool:

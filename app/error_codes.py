@@ -7,8 +7,8 @@ import re
 
 from app.textnorm import nfkc
 
-# A letter or two with a digit before the hyphen is a code too: 「S9-404」「E9-0071」 (over dev and probe, every one of
-# the four such texts is an escalation); a device's 「A54」「SC-53」 has too few digits to match.
+# Letters with a digit or two before the hyphen make a code too: 「S9-404」「E9-0071」 (over dev and probe, each of the
+# four such texts is an escalation); a device's 「A54」「SC-53」 has too few digits after the letters to match.
 ERROR_CODE = re.compile(r"(?<![A-Za-z0-9])([A-Z]{1,4}(?:\d{1,2}-)?[-_]?\d{3,5}(?:-\d{3,5})?)(?![A-Za-z0-9])")
 # Device models, OS versions and the like look like codes: 「iOS17」「SH-M26」「PIN1234」. So do the desks' own ticket
 # numbers (FD: the free dial, AH/AHD/APP: the app helpdesk) in any position: 「FD-1126-0044 昨日…」「【FD-1123-0266】」
