@@ -49,9 +49,9 @@ _ASKS_PERIOD = re.compile(
     r"|how long (?:will|do|does|is|are|can)[^.?]{0,40}(?:keep|kept|stor|retain|valid|remain|stay|last)",
     re.IGNORECASE,
 )
-# 「何年度分までさかのぼって表示されるのか」: how far back the records go. A source that sends the span elsewhere
-# (「表示される期間は市区町村によって異なり」) answers it; one that sends the timing of an update (「具体的な時期は
-# 市区町村に」) does not.
+# 「何年度分までさかのぼって表示されるのか」: how far back the records go, and 「何日前から」「何か月前から」, how long
+# before an event (both spans). A source that sends the span elsewhere (「表示される期間は市区町村によって異なり」)
+# answers it; one that sends the timing of an update (「具体的な時期は市区町村に」) does not.
 _ASKS_DEPTH = re.compile(
     r"何\s?(?:年度?|か月|ヶ月|カ月|ケ月|日)\s?(?:分|前)|さかのぼ|遡|なん\s?ねん\s?(?:ぶん|まえ)"
 )
