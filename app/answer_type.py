@@ -93,7 +93,11 @@ _KIND_OF_UNIT = {unit: kind for kind, units in _UNIT_KINDS.items() for unit in u
 # not 「誕生日の何日前までに」 (a deadline in days). "validity": a period asked in years or as 「いつまで」; its units are
 # the periods', and no unit maps to it (_KIND_OF_UNIT).
 _FIGURE_KINDS = {**_UNIT_KINDS, "validity": _UNIT_KINDS["period"]}
-_OTHER_FIGURES = {"validity": r"|[0-9]+\s*回目の誕生日"}
+# 「受診から反映まで数か月かかることがあります」 answers 「何か月くらい待てば」: the knowledge's own approximate span.
+_OTHER_FIGURES = {
+    "validity": r"|[0-9]+\s*回目の誕生日",
+    "period": r"|数\s*(?:" + "|".join(_UNIT_KINDS["period"]) + ")",
+}
 _FIGURE_OF_KIND = {
     kind: re.compile(
         r"(?:[0-9]|[一二三四五六七八九十百千])\s*(?:" + "|".join(units) + ")" + _OTHER_FIGURES.get(kind, ""),

@@ -111,6 +111,10 @@ def test_a_figure_counts_in_the_body_not_in_the_echoed_question() -> None:
             "公開から6か月で使えなくなります。",
             True,
         ),
+        # the knowledge's own approximate span answers how long to wait; it does not say how long a thing stays valid
+        ("何か月くらい待てば表示されますか。", "受診から反映まで数か月かかることがあります。", True),
+        ("何日で反映されますか。", "反映には数日かかります。", True),
+        ("いつまで保存されますか。", "数年分を保存します。", False),
     ],
 )
 def test_a_question_that_names_its_unit_needs_a_figure_of_that_kind(

@@ -1835,3 +1835,95 @@ def test_near_misses_of_the_twenty_first_sessions_rules(text: str, not_rule: str
 )
 def test_the_twenty_first_sessions_exclusions_keep_the_rule(text: str, rule_id: str) -> None:
     assert rule_id in [r.id for r in match_rules(_bundled_rules(), text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        (
+            "表示倍率を100%にしたのに、まだEB2104が出て確認を押せない",
+            "route-ops-known-issue-workaround-failed",
+        ),
+        ("iPadでカードを読むとアプリが閉じて、EA 1005と出ます。", "route-ops-known-code-other-platform"),
+        (
+            "EC3001と出ていて、やりとり履歴にお知らせが1件も出てきません。",
+            "route-ops-known-code-other-platform",
+        ),
+        ("公金口座を変更して2週間、まだ前の口座が出てる", "route-ops-data-not-reflected"),
+        (
+            "1週間ほど前に代理人の設定を変更しました。完了画面も出ましたが、今も古い設定のままです。",
+            "route-ops-data-not-reflected",
+        ),
+        ("夫の別のスマホでも保険証の情報が出てこないまま", "route-ops-same-on-every-device"),
+        ("二次元コードを出し直しても変わりません。", "route-ops-faq-steps-failed"),
+        (
+            "シークレットモードでないことも確認しました。ほかに考えられる原因はありますか。",
+            "route-ops-faq-steps-failed",
+        ),
+        ("市役所の職員です。業務で使う操作を確認したい", "route-ask-business-staff"),
+        ("不動産会社から入居者の代わりに問い合わせます", "route-ask-business-staff"),
+        ("Android版の対応っていつ頃になりますか", "route-agency-feature-request"),
+        ("声だけでログインできる日は来ますか", "route-agency-feature-request"),
+        ("資格確認書を送る制度の狙いは何ですか", "route-agency-spec-why"),
+        ("紙の保険証を出さなくなった理由を知りたい", "route-agency-spec-why"),
+        ("ネット銀行が選べない理由", "route-agency-spec-why"),
+        ("証明書の期限が5年って短すぎない？", "route-agency-opinion-complaint"),
+        ("アプリ分かりにくすぎ。", "route-agency-opinion-complaint"),
+        ("こんなサイトは税金のムダだ", "route-agency-opinion-complaint"),
+        ("問い合わせの受付、祝日もやってほしい", "route-owner-change-demanded"),
+        ("メール通知をオフにして十日たつのに、まだ毎日メールが来る", "route-ops-data-not-reflected"),
+        ("なんでアプリとパソコンで使える機能に差をつけるんですか。", "route-agency-spec-why"),
+        ("なぜ家族にまでカードが必要なのでしょうか。", "route-agency-spec-why"),
+        ("高齢者のことを少しは考えて作ったらどうですか。", "route-agency-opinion-complaint"),
+        ("Chinese version of the app - when?", "route-agency-feature-request"),
+        ("引越しの届出 スマホで いつから できる予定", "route-owner-plans-and-requests"),
+        ("Until when will the paper certificate be sent?", "route-owner-plans-and-requests"),
+        (
+            "I am a caseworker at the city office in Sendai. Do you have guides we can hand out?",
+            "route-ask-business-staff",
+        ),
+    ],
+)
+def test_rules_of_the_twenty_second_session(text: str, rule_id: str) -> None:
+    assert [r.id for r in match_rules(_bundled_rules(), text)][:1] == [rule_id]
+
+
+@pytest.mark.parametrize(
+    ("text", "not_rule"),
+    [
+        # 「よ」 of 「よく」 is not a demand's ending, nor is 「変えてよかった」
+        (
+            "めがねをなくしてよくみえないまま暗証番号を間違えました。どこで直してもらえますか。",
+            "route-owner-change-demanded",
+        ),
+        ("口座を変えてよかったです。次は何をすればいいですか。", "route-owner-change-demanded"),
+        # asked, not told: whether another phone works is the FAQ's
+        ("別のスマホでも使えますか。", "route-ops-same-on-every-device"),
+        # a complaint beside a how-to: the how-to is answered
+        (
+            "説明がわかりにくすぎます。アカウントはどこから消せばいいのですか。",
+            "route-agency-opinion-complaint",
+        ),
+        # a pension amount that changed is the pension office's (a redirect), not a policy's reason
+        ("今年から年金の金額が変わった理由を知りたい", "route-agency-spec-why"),
+    ],
+)
+def test_near_misses_of_the_twenty_second_sessions_rules(text: str, not_rule: str) -> None:
+    assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
+
+
+def test_a_where_to_press_in_a_complaint_is_not_a_how_to() -> None:
+    """「どこを押せばよいのかも分かりにくい」 is what the complaint is about, not a question the FAQ answers."""
+    text = "字が小さく、どこを押せばよいのかも分かりにくいです。年寄りにも使いやすくなりませんか。"
+    assert "route-agency-opinion-complaint" in [r.id for r in match_rules(_bundled_rules(), text)]
+
+
+def test_a_login_loop_after_the_faqs_steps_is_not_the_auto_logout_answer() -> None:
+    """faq-account-009 explains an idle logout; a return to the login screen after the FAQ's steps is the vendor's."""
+    text = (
+        "認証に成功した直後に、なぜかまたログイン画面に戻されます。拡張機能も入れ直しました。"
+        "ほかに考えられる原因はありますか。"
+    )
+    rules = match_rules(_bundled_rules(), text)
+    assert "route-answer-auto-logout-why" in [r.id for r in rules]
+    assert deciding_rule(rules).id == "route-ops-faq-steps-failed"
