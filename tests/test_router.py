@@ -1906,6 +1906,8 @@ def test_rules_of_the_twenty_second_session(text: str, rule_id: str) -> None:
         ),
         # a pension amount that changed is the pension office's (a redirect), not a policy's reason
         ("今年から年金の金額が変わった理由を知りたい", "route-agency-spec-why"),
+        # why something is shown is not why something is required
+        ("なぜ母の情報も表示されているのですか。", "route-agency-spec-why"),
     ],
 )
 def test_near_misses_of_the_twenty_second_sessions_rules(text: str, not_rule: str) -> None:
