@@ -31,3 +31,18 @@ def test_the_written_form_joins_spaced_hiragana_before_writing_it_back() -> None
     terms = KanaTerms(KNOWLEDGE)
     assert terms.written_form("こうきん うけとり こうざ を とうろく したい") == "公金受取口座を登録したい"
     assert terms.written_form("公金受取口座 の 登録") == "公金受取口座 の 登録"  # spaces beside kanji stay
+
+
+def test_everyday_kana_is_not_written_as_a_knowledge_noun() -> None:
+    """「していない」 is not 「指定ない」 and 「きのう」 in a kana inquiry is yesterday, not 機能: these readings of the
+    knowledge's nouns are far more often ordinary inflections and words."""
+    terms = KanaTerms(
+        [
+            "対象となる方を指定してください。新しい機能が追加されました。一定の期間が過ぎると、",
+            "公金受取口座を登録するには、マイナポータルにログインしてください。",
+        ]
+    )
+    assert terms.rewrite("とうろくしていない") == "登録していない"
+    written = terms.written_form("きのうから こうきん の めーる が こない って いってい た")
+    assert written == "きのうから公金のめーるがこないっていっていた"
+    assert terms.rewrite("してい") == "してい"

@@ -1929,3 +1929,87 @@ def test_a_login_loop_after_the_faqs_steps_is_not_the_auto_logout_answer() -> No
     rules = match_rules(_bundled_rules(), text)
     assert "route-answer-auto-logout-why" in [r.id for r in rules]
     assert deciding_rule(rules).id == "route-ops-faq-steps-failed"
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        ("スマホでカードを読み取れる日は来ますか", "route-agency-feature-request"),
+        ("年金の画面だけ開かず、ほかのメニューは使えます", "route-ops-screen-not-displayed"),
+        ("閲覧履歴を削除しても、医療費のページへ進むと真っ白のまま", "route-ops-faq-steps-failed"),
+        ("The login page has been the same for two weeks.", "route-ops-faq-steps-failed"),
+        ("代理人の設定に本人のカードが必須な理由を教えてください", "route-agency-spec-why"),
+        ("Our law office would like the access records of a client.", "route-ask-media-legal"),
+        ("代理人を登録してから反映されるまで何日かかりますか", "route-agency-spec-not-in-knowledge"),
+        ("ポータルのデータはどこの企業が運用しているのですか", "route-agency-spec-not-in-knowledge"),
+        ("How do I link my driving licence to the card?", "route-agency-spec-not-in-knowledge"),
+        ("Could the portal please add Nepali?", "route-agency-feature-request"),
+        (
+            "生活保護の受給中です。給付金の口座を登録すると保護費が減額されますか",
+            "route-ask-unclear-destination",
+        ),
+        # 「なぜ」 before a limit that ends in まで
+        ("なぜ一人一口座までなのですか", "route-agency-spec-why"),
+        # 「何なんですか」 asks the reason of the five-year certificate
+        ("カードは10年なのに証明書は5年って何なんですか", "route-ministry-soumu-jpki"),
+        (
+            "画面の倍率を100%にもどしたのに、確認ボタンが押せずEB2104が出ます",
+            "route-ops-known-issue-workaround-failed",
+        ),
+        (
+            "父の代理人として、父の転入の届をマイナポータルで出すことはできますか",
+            "route-agency-proxy-beyond-faq",
+        ),
+        ("いまカナダに住んでいて、日本に住民票はありません。", "route-ask-overseas"),
+        (
+            "くやくしょ にも ぜいむしょ にも きいたけど たんとう じゃ ない って",
+            "route-ask-unclear-destination",
+        ),
+        ("しんだ ははの こうきんこうざ は どうなりますか", "route-ask-deceased"),
+        ("かんこくごの がめんは いつ できますか", "route-agency-feature-request"),
+        ("つうちめーるが おそく とどきます", "route-known-2026-11"),
+        (
+            "「カードは明日で停止されます。下記から手続きを」というメールが来ました。本当ですか",
+            "route-answer-phishing",
+        ),
+        (
+            "去年離婚して姓が変わりました。住民票もカードも変更済みです。ログインは今までどおりで大丈夫でしょうか。"
+            "それと、確定申告をe-Taxで出そうとしたら、署名のところで証明書が使えないと出ました。",
+            "route-answer-name-change-certificate",
+        ),
+    ],
+)
+def test_rules_of_the_twenty_third_session(text: str, rule_id: str) -> None:
+    assert [r.id for r in match_rules(_bundled_rules(), text)][:1] == [rule_id]
+
+
+@pytest.mark.parametrize(
+    ("text", "not_rule"),
+    [
+        # 「なんです」「なんでしょう」 are not 「なんで」 (why)
+        ("口座は一人一つしかだめなんですか？少し残念です。", "route-agency-spec-why"),
+        ("電子証明書が5年で切れるって本当なんですか", "route-ministry-soumu-jpki"),
+        # a record the citizen wants corrected, not a feature
+        (
+            "Two years are missing from my pension history. Could you add them?",
+            "route-agency-feature-request",
+        ),
+        # a screen too bright is a wish for a dark mode, not a fault
+        ("目が痛いです。マイナポータルの画面だけ真っ白でまぶしい", "route-ops-screen-not-displayed"),
+        # the knowledge states how long medical data takes to show
+        ("医療費の情報は反映されるまでどのくらいかかりますか", "route-agency-spec-not-in-knowledge"),
+        # a form to hand in, not a reason asked
+        ("窓口で必要な理由書の書き方を教えてください", "route-agency-spec-why"),
+        # public assistance and a how-to the FAQ answers
+        ("生活保護を受けています。公金受取口座は登録しないといけませんか", "route-ask-unclear-destination"),
+        # a validity noticed to be shorter is the FAQ's (under 18s), not a question of the rule
+        (
+            "娘のカードの有効期限が私のより短いことに気づきました。間違いでしょうか",
+            "route-ministry-soumu-jpki",
+        ),
+        # 「タイミング」 is not Thailand
+        ("タイミングによって画面が変わります。どうすればいいですか", "route-ask-overseas"),
+    ],
+)
+def test_near_misses_of_the_twenty_third_sessions_rules(text: str, not_rule: str) -> None:
+    assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
