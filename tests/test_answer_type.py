@@ -29,6 +29,9 @@ from tests.recommend_helpers import recommend_on_one_faq
         "だいりにんは なんにんまで とうろく できますか",
         "りれきは なんねんまえの ぶんまで みられますか",
         "通知先のメールアドレスを2つ登録することはできますか。",
+        "にじげんこーどは なんびょうで つかえなく なるのですか",
+        "しゃしんは いくつ つけられるのか、ぴったり の かずを おしえて ください",
+        "保存される期間を数字ではっきり知りたいです。",
     ],
 )
 def test_questions_for_a_figure_are_recognised(text: str) -> None:
@@ -44,6 +47,7 @@ def test_questions_for_a_figure_are_recognised(text: str) -> None:
         "アプリがいつまでたっても起動しません。",
         "なんかいも ためしましたが だめでした。どうすれば いいですか。",  # adverbial, in hiragana
         "公金受取口座の登録方法を教えてください。",
+        "ぴったりさーびすで しんせいする ほうほうを おしえて ください",  # the service's name, not an exact number
         "2つ質問です。①子どもの口座は登録できますか？②口座を登録すると、残高を見られたりしませんか？",
     ],
 )

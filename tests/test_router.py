@@ -1968,6 +1968,27 @@ def test_a_login_loop_after_the_faqs_steps_is_not_the_auto_logout_answer() -> No
         ("しんだ ははの こうきんこうざ は どうなりますか", "route-ask-deceased"),
         ("かんこくごの がめんは いつ できますか", "route-agency-feature-request"),
         ("つうちめーるが おそく とどきます", "route-known-2026-11"),
+        ("The notification mails arrive about 4 hours late.", "route-known-2026-11"),
+        (
+            "EA1003がでます。さいしんばんに して けーすも はずしたけど まだ おちる",
+            "route-ops-known-issue-workaround-failed",
+        ),
+        (
+            "Androidで EA1004。いちばん あたらしいのに したのに でる",
+            "route-ops-known-issue-workaround-failed",
+        ),
+        ("らいねん から かなだ で くらします。きゅうふきん は うけとれますか", "route-ask-overseas"),
+        ("I'm relocating to Germany next spring. Can I keep using the app?", "route-ask-overseas"),
+        ("Can I check my notices from abroad?", "route-ask-overseas"),
+        ("くには これで あんぜん だと かんがえて いるのか しりたい", "route-ministry-national-policy"),
+        ("この せいどを きめた ところに ききたい", "route-ministry-national-policy"),
+        ("Could you make the app in Korean?", "route-agency-feature-request"),
+        ("更新くらいコンビニでできる制度にしてもらえませんか", "route-owner-change-demanded"),
+        (
+            "やりとり履歴の中に届いたお知らせが偽物のようです。振込先が個人名義でした",
+            "route-ask-unclear-destination",
+        ),
+        ("「かーどが あした とまります、ここから てつづき」と きました", "route-answer-phishing"),
         (
             "「カードは明日で停止されます。下記から手続きを」というメールが来ました。本当ですか",
             "route-answer-phishing",
@@ -2007,6 +2028,12 @@ def test_rules_of_the_twenty_third_session(text: str, rule_id: str) -> None:
             "娘のカードの有効期限が私のより短いことに気づきました。間違いでしょうか",
             "route-ministry-soumu-jpki",
         ),
+        # a stay abroad in the past is not a move abroad
+        ("以前アメリカに住んでいた期間があります。年金の記録はどこで見られますか", "route-ask-overseas"),
+        # "read the pages in Portuguese" asks how, not for a new version
+        ("Is there any way I can read the pages in Portuguese?", "route-agency-feature-request"),
+        # 「たい」 ends a wish, not Thailand in kana
+        ("ひっこしたいです。てつづきを おしえて", "route-ask-overseas"),
         # 「タイミング」 is not Thailand
         ("タイミングによって画面が変わります。どうすればいいですか", "route-ask-overseas"),
     ],
