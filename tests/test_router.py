@@ -1989,6 +1989,25 @@ def test_a_login_loop_after_the_faqs_steps_is_not_the_auto_logout_answer() -> No
             "route-ask-unclear-destination",
         ),
         ("「かーどが あした とまります、ここから てつづき」と きました", "route-answer-phishing"),
+        ("口座の登録に本人確認の書類を求めないのはなぜですか", "route-agency-spec-why"),
+        ("Why only a 6-digit password?", "route-agency-spec-why"),
+        ("暗証番号が4桁の根拠は？", "route-agency-spec-why"),
+        ("代理人に見せる内容を本人が選ぶことはできますか", "route-agency-proxy-beyond-faq"),
+        ("カードのICチップはスキミングの危険を考えて作られているのですか", "route-ministry-soumu-jpki"),
+        ("薬局は同意なしに薬の記録を確認してよい制度なのですか", "route-ministry-national-policy"),
+        ("代理人の設定から2週間、まだ古いまま", "route-ops-data-not-reflected"),
+        ("資格確認書って、いつまで？", "route-ministry-mhlw-insurance-policy"),
+        ("昼からログインできない。障害か！", "route-ops-outage"),
+        ("社労士です。顧問先の件で照会", "route-ask-media-legal"),
+        ("口座、信用金庫も選ばせてほしい", "route-owner-change-demanded"),
+        (
+            "姓が変わりました。e-Taxで送ると署名用の証明書が無効と出ます",
+            "route-answer-name-change-certificate",
+        ),
+        (
+            "「登録口座に不備があります」というメールが届きました。リンク先はそっくりでした。本物かどうか確かめる方法は",
+            "route-answer-phishing",
+        ),
         (
             "「カードは明日で停止されます。下記から手続きを」というメールが来ました。本当ですか",
             "route-answer-phishing",
@@ -2034,6 +2053,15 @@ def test_rules_of_the_twenty_third_session(text: str, rule_id: str) -> None:
         ("Is there any way I can read the pages in Portuguese?", "route-agency-feature-request"),
         # 「たい」 ends a wish, not Thailand in kana
         ("ひっこしたいです。てつづきを おしえて", "route-ask-overseas"),
+        # why a login fails is a trouble, not the design
+        ("Why can't I log in since this morning?", "route-agency-spec-why"),
+        # 「どちらの障害なのか」 is not an outage reported
+        ("アプリとポータル、どちらの障害なのか分かりません", "route-ops-outage"),
+        # a tax accountant telling a client's trouble is not asking for someone's records
+        (
+            "税理士事務所です。顧問先の方がe-Taxでパスワードをロックしました。どこで解除できますか",
+            "route-ask-media-legal",
+        ),
         # 「タイミング」 is not Thailand
         ("タイミングによって画面が変わります。どうすればいいですか", "route-ask-overseas"),
     ],
