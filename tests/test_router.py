@@ -1942,7 +1942,7 @@ def test_a_login_loop_after_the_faqs_steps_is_not_the_auto_logout_answer() -> No
         ("Our law office would like the access records of a client.", "route-ask-media-legal"),
         ("代理人を登録してから反映されるまで何日かかりますか", "route-agency-spec-not-in-knowledge"),
         ("ポータルのデータはどこの企業が運用しているのですか", "route-agency-spec-not-in-knowledge"),
-        ("How do I link my driving licence to the card?", "route-agency-spec-not-in-knowledge"),
+        ("How do I link my driving licence to the card?", "route-owner-licence-on-card"),
         ("Could the portal please add Nepali?", "route-agency-feature-request"),
         (
             "生活保護の受給中です。給付金の口座を登録すると保護費が減額されますか",
@@ -2000,6 +2000,16 @@ def test_a_login_loop_after_the_faqs_steps_is_not_the_auto_logout_answer() -> No
         ("昼からログインできない。障害か！", "route-ops-outage"),
         ("社労士です。顧問先の件で照会", "route-ask-media-legal"),
         ("口座、信用金庫も選ばせてほしい", "route-owner-change-demanded"),
+        ("ログインすると『処理できませんでした（MX-310）』と表示されます", "route-ops-unknown-error-code"),
+        ("ほかのアプリストアでも配信していただけないでしょうか", "route-owner-change-demanded"),
+        ("資格確認書も、いずれなくなるのですか", "route-ministry-mhlw-insurance-policy"),
+        ("カードを毎回読むの、手間。なぜ？", "route-agency-spec-why"),
+        ("薬局でマイナ保険証を断られました。どこに相談すれば", "route-ask-unclear-destination"),
+        ("マイナ免許証にしたら、ポータルで何が見られますか", "route-owner-licence-on-card"),
+        (
+            "地方紙の記者です。取材をお願いできますか。あわせて個人的な質問ですが、証明書の更新はいつからですか",
+            "route-ask-media-legal",
+        ),
         (
             "姓が変わりました。e-Taxで送ると署名用の証明書が無効と出ます",
             "route-answer-name-change-certificate",
@@ -2062,6 +2072,18 @@ def test_rules_of_the_twenty_third_session(text: str, rule_id: str) -> None:
             "税理士事務所です。顧問先の方がe-Taxでパスワードをロックしました。どこで解除できますか",
             "route-ask-media-legal",
         ),
+        # staff or a journalist asking for themselves
+        (
+            "市役所の職員ですが、今回は一住民として伺います。転入届はいつまでに出せばいいですか",
+            "route-ask-business-staff",
+        ),
+        ("新聞記者ですが、取材ではなく個人的な相談です。スマホを買い替えます", "route-ask-media-legal"),
+        # a desk's ticket number and a phone model are not error codes; e-Tax's codes are e-Tax's
+        ("#A-57003 お客様はカードの読み取りでとまるとのこと。表示はなし", "route-ops-unknown-error-code"),
+        ("SH-53Cを使っています。表示が小さいです", "route-ops-unknown-error-code"),
+        ("e-Taxの送信画面で「ET-5021」と表示されます", "route-ops-unknown-error-code"),
+        # asking whether one should have answered is not an opinion that something should be
+        ("電話で暗証番号を聞かれました。答えるべきだったのでしょうか", "route-agency-opinion-complaint"),
         # 「タイミング」 is not Thailand
         ("タイミングによって画面が変わります。どうすればいいですか", "route-ask-overseas"),
     ],
