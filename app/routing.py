@@ -93,6 +93,12 @@ def _rule(raw: dict[str, Any], where: str, fragments: dict[str, str] | None = No
         raise RoutingRuleError(f"{where} field 'yields_to': needs a list of rule ids")
     if yields_to and action != "answer":
         raise RoutingRuleError(f"{where} field 'yields_to': only an answer rule yields")
+    if destination == OWNER and raw.get("note_id"):
+        # the draft cites the escalation note of the destination the classifier picks; a fixed note would cite
+        # the Agency's for a ministry's topic
+        raise RoutingRuleError(
+            f"{where} field 'note_id': an owner rule cites its destination's note, not its own"
+        )
     return RoutingRule(
         str(raw["id"]),
         action,

@@ -793,6 +793,13 @@ def test_rule_errors_name_the_rule_and_field(tmp_path: Path) -> None:
     )
     with pytest.raises(RoutingRuleError, match="field 'patterns'"):
         load_rules(bad)
+    bad.write_text(
+        "rules:\n  - id: r1\n    action: escalate\n    destination: owner\n    reason: x\n    patterns: ['a']\n"
+        "    note_id: int-escalation-agency\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RoutingRuleError, match="rule 1 field 'note_id'"):
+        load_rules(bad)
     (tmp_path / "examples.yaml").write_text(
         'examples:\n  - text: "x"\n    route: elsewhere\n', encoding="utf-8"
     )
