@@ -35,9 +35,14 @@ class RoutingRule:
     # answer rules only: escalation rules that outrank this one when both match (another question in the inquiry
     # that this topic's answer does not cover)
     yields_to: tuple[str, ...] = ()
+    # the rule does not match an inquiry any of these match (staff who say they ask for themselves are not a
+    # business inquiry): one exception for all the patterns, written once
+    unless: tuple[re.Pattern[str], ...] = ()
 
     def matches(self, normalized_text: str) -> bool:
-        return any(p.search(normalized_text) for p in self.patterns)
+        return any(p.search(normalized_text) for p in self.patterns) and not any(
+            u.search(normalized_text) for u in self.unless
+        )
 
 
 def expand_fragments(pattern: str, fragments: dict[str, str], where: str) -> str:
@@ -81,13 +86,8 @@ def _rule(raw: dict[str, Any], where: str, fragments: dict[str, str] | None = No
         raise RoutingRuleError(
             f"{where} field 'destination': {destination!r} is not one of {sorted(DESTINATIONS | {OWNER})}"
         )
-    try:
-        patterns = tuple(
-            re.compile(nfkc(expand_fragments(p, fragments or {}, where)), re.IGNORECASE)
-            for p in raw["patterns"]
-        )
-    except re.error as exc:
-        raise RoutingRuleError(f"{where} field 'patterns': {exc}") from exc
+    patterns = _compiled(raw["patterns"], fragments, where, "patterns")
+    unless = _compiled(raw.get("unless", []), fragments, where, "unless")
     yields_to = raw.get("yields_to", [])
     if not isinstance(yields_to, list) or not all(isinstance(y, str) for y in yields_to):
         raise RoutingRuleError(f"{where} field 'yields_to': needs a list of rule ids")
@@ -107,7 +107,21 @@ def _rule(raw: dict[str, Any], where: str, fragments: dict[str, str] | None = No
         patterns,
         str(raw.get("note_id", "")),
         tuple(yields_to),
+        unless,
     )
+
+
+def _compiled(
+    raw: Any, fragments: dict[str, str] | None, where: str, field: str
+) -> tuple[re.Pattern[str], ...]:
+    if not isinstance(raw, list) or not all(isinstance(p, str) for p in raw):
+        raise RoutingRuleError(f"{where} field {field!r}: needs a list of patterns")
+    try:
+        return tuple(
+            re.compile(nfkc(expand_fragments(p, fragments or {}, where)), re.IGNORECASE) for p in raw
+        )
+    except re.error as exc:
+        raise RoutingRuleError(f"{where} field {field!r}: {exc}") from exc
 
 
 def load_rules(path: Path) -> list[RoutingRule]:

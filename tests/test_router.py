@@ -800,6 +800,12 @@ def test_rule_errors_name_the_rule_and_field(tmp_path: Path) -> None:
     )
     with pytest.raises(RoutingRuleError, match="rule 1 field 'note_id'"):
         load_rules(bad)
+    bad.write_text(
+        "rules:\n  - id: r1\n    action: answer\n    reason: x\n    patterns: ['a']\n    unless: 'b'\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RoutingRuleError, match="rule 1 field 'unless'"):
+        load_rules(bad)
     (tmp_path / "examples.yaml").write_text(
         'examples:\n  - text: "x"\n    route: elsewhere\n', encoding="utf-8"
     )
@@ -2097,3 +2103,16 @@ def test_rules_of_the_twenty_third_session(text: str, rule_id: str) -> None:
 )
 def test_near_misses_of_the_twenty_third_sessions_rules(text: str, not_rule: str) -> None:
     assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
+
+
+def test_unless_keeps_a_rule_from_matching_whatever_its_patterns_match(tmp_path: Path) -> None:
+    rules_file = tmp_path / "rules.yaml"
+    rules_file.write_text(
+        "fragments:\n  own: '私自身の件'\n"
+        "rules:\n  - id: staff\n    action: escalate\n    destination: ask_agency\n    reason: x\n"
+        "    unless: ['<<own>>']\n    patterns: ['職員です', '業務で']\n",
+        encoding="utf-8",
+    )
+    rules = load_rules(rules_file)
+    assert [r.id for r in match_rules(rules, "市役所の職員です。業務で使います")] == ["staff"]
+    assert match_rules(rules, "市役所の職員です。私自身の件で伺います") == []
