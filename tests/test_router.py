@@ -2097,6 +2097,12 @@ def test_rules_of_the_twenty_third_session(text: str, rule_id: str) -> None:
         ("e-Taxの送信画面で「ET-5021」と表示されます", "route-ops-unknown-error-code"),
         # asking whether one should have answered is not an opinion that something should be
         ("電話で暗証番号を聞かれました。答えるべきだったのでしょうか", "route-agency-opinion-complaint"),
+        # the basis of an amount is its owner's redirect; 「できる仕組み」 asks how it works; 「必要なわけではない」 is not a reason
+        ("住民税の金額の根拠は？", "route-agency-spec-why"),
+        ("スマホだけでログインできる仕組みなのですか", "route-ministry-national-policy"),
+        ("公金口座の登録が必要なわけではないですよね？", "route-agency-spec-why"),
+        # a day and more late is not the known delay of hours
+        ("The notification mails arrive 30 hours late.", "route-known-2026-11"),
         # 「タイミング」 is not Thailand
         ("タイミングによって画面が変わります。どうすればいいですか", "route-ask-overseas"),
     ],
