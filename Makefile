@@ -48,7 +48,7 @@ typecheck: install
 	$(BIN)/mypy
 
 pytest: install browser
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=15
 
 test: lint typecheck pytest
 

@@ -23,15 +23,18 @@ from typing import Any
 import numpy as np
 import yaml
 
+from app import fitted_cache
 from app.embeddings import Embedder, Matrix
 from app.lexical import normalized_words
 from app.textnorm import nfkc
-from app.vector_cache import cached_vectors, text_key
+from app.vector_cache import cached_vectors, source_fingerprint, text_key
 
 ROUTES = ("answer", "agency", "ops_vendor", "ministry", "ask_agency")
 # Weak regularisation: e5 vectors are unit length, so the useful weights are large. Chosen on the dev split
 # (C = 1, 10, 50, 200 tried; 50 kept recall highest at the same accuracy on the newest dev batch).
 CLASSIFIER_C = 50.0
+# The code that turns a text into the classifier's features: a change to it refits the cached model.
+_FEATURE_CODE = ("semantic_router.py", "lexical.py", "textnorm.py", "sudachi.py")
 
 
 class RouterExamplesError(ValueError):
@@ -117,7 +120,14 @@ class SemanticRouter:
             self._labels + [item.route for item in labelled],
             [""] * len(self._labels) + [item.key for item in labelled],
         )
-        self._classifier = self._fit(self._training)
+        self._classifier = RouteClassifier.fit_cached(
+            self._training.texts,
+            self._training.main,
+            self._training.aux,
+            self._training.labels,
+            aux_embedder,
+            cache_dir,
+        )
 
     def _fit(self, training: _TrainingSet) -> RouteClassifier | None:
         return RouteClassifier.fit(
@@ -235,6 +245,31 @@ class RouteClassifier:
         features = _stack(main, aux, ngrams.fit_transform(texts), words.fit_transform(texts))
         model = LogisticRegression(C=CLASSIFIER_C, max_iter=5000).fit(features, labels)
         return cls(model, ngrams, words, aux_embedder)
+
+    @classmethod
+    def fit_cached(
+        cls,
+        texts: list[str],
+        main: Matrix,
+        aux: Matrix | None,
+        labels: list[str],
+        aux_embedder: Embedder | None,
+        cache_dir: Path | None,
+    ) -> RouteClassifier | None:
+        """`fit`, or the model fitted before on exactly this training set by this code (app/fitted_cache.py)."""
+        extra = [
+            f"C={CLASSIFIER_C}",
+            aux_embedder.name if aux_embedder is not None else "no second vector",
+            source_fingerprint(Path(__file__).parent / name for name in _FEATURE_CODE),
+        ]
+        key = fitted_cache.fingerprint(texts, labels, (main, aux), extra)
+        stored = fitted_cache.load(cache_dir, key)
+        if isinstance(stored, tuple) and len(stored) == 3:
+            return cls(*stored, aux_embedder)
+        fitted = cls.fit(texts, main, aux, labels, aux_embedder)
+        if fitted is not None:
+            fitted_cache.save(cache_dir, key, (fitted._model, fitted._ngrams, fitted._words))
+        return fitted
 
     @property
     def views(self) -> tuple[str, ...]:

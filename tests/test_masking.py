@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -201,6 +200,16 @@ def test_hiragana_words_are_not_names_but_hiragana_names_are(engine: str) -> Non
     assert "いのうえはなこ" not in named.text and "あけみ" not in named.text
 
 
+@pytest.mark.parametrize("engine", ["fast", "presidio"])
+def test_a_workplace_and_role_in_hiragana_is_not_a_name(engine: str) -> None:
+    """「ろうじんほーむの しょくいん です」 was masked as a person, and the routing rules no longer saw that staff were
+    asking for residents. A surname ending in の before a given name is still a name."""
+    text = "ろうじんほーむの しょくいん です。にゅうきょしゃの かーどを あずかって います。"
+    assert build_masker(engine).mask(text).text == text
+    named = build_masker(engine).mask("うえの はなこ です。かーどを なくしました。")
+    assert "はなこ" not in named.text
+
+
 def test_unmask_only_selected_entities() -> None:
     result = fast.mask("山田太郎と申します。電話は090-1234-5678です。")
     shown = result.unmask("<PERSON_1>様 お電話 <PHONE_NUMBER_1>", only={"PERSON"})
@@ -214,12 +223,14 @@ def test_bad_input() -> None:
     assert fast.mask("山田太郎\x00と申します\x07").text == "<PERSON_1>と申します"
 
 
-def test_long_input_is_bounded_and_masked() -> None:
-    text = ("電話は090-1234-5678です。マイナポータルにログインできません。" * 2500)[:100_000]
-    start = time.perf_counter()
+def test_long_input_is_masked_across_its_chunks() -> None:
+    """An inquiry at the service's length limit is masked chunk by chunk (NER runs on bounded chunks; its time is
+    bench/pii.py's): every occurrence, including those that straddle a chunk boundary, becomes the same placeholder."""
+    sentence = "電話は090-1234-5678です。マイナポータルにログインできません。"
+    text = (sentence * 600)[:20_000]
     result = build_masker("presidio").mask(text)
-    assert time.perf_counter() - start < 120  # bounded (chunked NER), generous for slow CI
     assert "090-1234-5678" not in result.text
+    assert result.text.count("<PHONE_NUMBER_1>") == text.count("090-1234-5678") > 500
 
 
 def _cases(split: str) -> list[dict]:

@@ -271,6 +271,19 @@ def kana_fragment(text: str, start: int, end: int) -> bool:
     return pos in {"名詞", "補助記号"} or (pos == "接尾辞" and first.surface() not in _HONORIFICS)
 
 
+# 「ろうじんほーむの しょくいん です」: a workplace and a role in hiragana introduce the writer's job, not a name (the
+# kanji 「老人ホームの職員です」 was never taken). Only a role word after 「の」: surnames end in の too (うえの はなこ).
+_KANA_ROLE = re.compile(
+    r"[ぁ-んー]{2,}の ?(しょくいん|じむいん|じむの もの|たんとう(しゃ)?|かかりの もの|かかりいん|もの|せんせい|きょういん|"
+    r"かんごし|いしゃ|へるぱー|けあまねーじゃー|しゃいん|けいびいん|かんりにん|てんちょう|いんちょう|りじちょう|"
+    r"かちょう|ぶちょう|すたっふ|ばいと|あるばいと|ぱーと)"
+)
+
+
+def _kana_affiliation(span: str) -> bool:
+    return _KANA_ROLE.fullmatch(span) is not None
+
+
 def find_names(text: str) -> list[Finding]:
     found = [
         f
@@ -284,6 +297,10 @@ def find_names(text: str) -> list[Finding]:
     ]
     found.extend(_cue_names(text))
     found.extend(_spaced_names(text))
-    found = [f for f in found if not kana_fragment(text, f.start, f.end)]
+    found = [
+        f
+        for f in found
+        if not kana_fragment(text, f.start, f.end) and not _kana_affiliation(text[f.start : f.end])
+    ]
     found.extend(_readings_after(text, found))
     return found
