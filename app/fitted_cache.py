@@ -7,6 +7,7 @@ directory (pickle: trusted local data only; a file that does not load is refit, 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import os
@@ -60,23 +61,32 @@ def load(cache_dir: Path | None, key: str) -> Any | None:
         return None
     if not isinstance(stored, dict) or stored.get("key") != key:
         return None
-    path.touch()  # in use: the newest files are the ones kept
+    # in use: the newest files are the ones kept (a read-only cache still loads)
+    with contextlib.suppress(OSError):
+        path.touch()
     return stored.get("model")
 
 
 def save(cache_dir: Path | None, key: str, model: Any) -> None:
-    """Atomic (two workers may fit at once); older files beyond the newest KEEP are removed."""
+    """Atomic (two workers may fit at once); older files beyond the newest KEEP are removed. A cache that cannot be
+    written (read-only or full disk) costs the next start a refit, never this one its model."""
     if cache_dir is None:
         return
-    cache_dir.mkdir(parents=True, exist_ok=True)
     path = cache_dir / f"{PREFIX}{key}.pkl"
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    with tmp.open("wb") as f:
-        pickle.dump({"key": key, "model": model}, f, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as f:
+            pickle.dump({"key": key, "model": model}, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        return
     files = sorted(cache_dir.glob(f"{PREFIX}*.pkl"), key=_mtime, reverse=True)
     for old in files[KEEP:]:
-        old.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            old.unlink(missing_ok=True)
 
 
 def _mtime(path: Path) -> float:

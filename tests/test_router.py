@@ -2087,6 +2087,11 @@ def test_rules_of_the_twenty_third_session(text: str, rule_id: str) -> None:
         ("マイナって名称、軽すぎませんか", "route-agency-opinion-complaint"),
         ("Can you send a push notification when my address changes?", "route-agency-feature-request"),
         ("通知メールが遅い。やりとり履歴には届いている", "route-known-2026-11"),
+        ("すまーとうぉっちで まいなぽーたるに ろぐいん できますか", "route-agency-spec-not-in-knowledge"),
+        ("にゅうきょしゃの かーどを おあずかり しています", "route-ask-business-staff"),
+        ("さいきどう しても、あぷりを いれなおし しても おなじ", "route-ops-faq-steps-failed"),
+        ("きまりを きめてる ところに つたえて ください", "route-owner-change-demanded"),
+        ("The text in the app is too small for me", "route-agency-opinion-complaint"),
     ],
 )
 def test_rules_of_the_twenty_fourth_session(text: str, rule_id: str) -> None:
@@ -2104,6 +2109,8 @@ def test_rules_of_the_twenty_fourth_session(text: str, rule_id: str) -> None:
         ("以前ブラジルに住んでいました。カードの更新はどこで", "route-ask-overseas"),
         # 「ください」 holds 「ださい」
         ("ご担当の方のお名前を教えてください", "route-agency-opinion-complaint"),
+        # a third party's app on a watch is not the portal on a watch
+        ("スマートウォッチの健康アプリと連携しました", "route-agency-spec-not-in-knowledge"),
     ],
 )
 def test_twenty_fourth_session_rules_leave_these_alone(text: str, not_rule: str) -> None:
