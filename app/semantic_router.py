@@ -120,19 +120,32 @@ class SemanticRouter:
             self._labels + [item.route for item in labelled],
             [""] * len(self._labels) + [item.key for item in labelled],
         )
-        self._classifier = RouteClassifier.fit_cached(
-            self._training.texts,
-            self._training.main,
-            self._training.aux,
-            self._training.labels,
-            aux_embedder,
-            cache_dir,
-        )
+        self._classifier = self._fit(self._training, cache_dir)
 
-    def _fit(self, training: _TrainingSet) -> RouteClassifier | None:
-        return RouteClassifier.fit(
-            training.texts, training.main, training.aux, training.labels, self._aux_embedder
-        )
+    def _fit(self, training: _TrainingSet, cache_dir: Path | None = None) -> RouteClassifier | None:
+        """With `cache_dir`, the model fitted before on exactly this training set by this code is loaded instead
+        (app/fitted_cache.py); a cross-fitted refit (`without`) is never stored."""
+
+        def fit() -> RouteClassifier | None:
+            return RouteClassifier.fit(
+                training.texts, training.main, training.aux, training.labels, self._aux_embedder
+            )
+
+        if cache_dir is None:
+            return fit()
+        extra = [
+            f"C={CLASSIFIER_C}",
+            self._aux_embedder.name if self._aux_embedder is not None else "no second vector",
+            source_fingerprint(Path(__file__).parent / name for name in _FEATURE_CODE),
+        ]
+        key = fitted_cache.fingerprint(training.texts, training.labels, (training.main, training.aux), extra)
+        stored = fitted_cache.load(cache_dir, key)
+        if isinstance(stored, tuple) and len(stored) == 3:
+            return RouteClassifier(*stored, self._aux_embedder)
+        fitted = fit()
+        if fitted is not None:
+            fitted_cache.save(cache_dir, key, fitted.fitted_parts())
+        return fitted
 
     @property
     def labelled_keys(self) -> frozenset[str]:
@@ -246,30 +259,9 @@ class RouteClassifier:
         model = LogisticRegression(C=CLASSIFIER_C, max_iter=5000).fit(features, labels)
         return cls(model, ngrams, words, aux_embedder)
 
-    @classmethod
-    def fit_cached(
-        cls,
-        texts: list[str],
-        main: Matrix,
-        aux: Matrix | None,
-        labels: list[str],
-        aux_embedder: Embedder | None,
-        cache_dir: Path | None,
-    ) -> RouteClassifier | None:
-        """`fit`, or the model fitted before on exactly this training set by this code (app/fitted_cache.py)."""
-        extra = [
-            f"C={CLASSIFIER_C}",
-            aux_embedder.name if aux_embedder is not None else "no second vector",
-            source_fingerprint(Path(__file__).parent / name for name in _FEATURE_CODE),
-        ]
-        key = fitted_cache.fingerprint(texts, labels, (main, aux), extra)
-        stored = fitted_cache.load(cache_dir, key)
-        if isinstance(stored, tuple) and len(stored) == 3:
-            return cls(*stored, aux_embedder)
-        fitted = cls.fit(texts, main, aux, labels, aux_embedder)
-        if fitted is not None:
-            fitted_cache.save(cache_dir, key, (fitted._model, fitted._ngrams, fitted._words))
-        return fitted
+    def fitted_parts(self) -> tuple[Any, Any, Any]:
+        """What a fit produced (the model and its two vectorisers), to store; the second embedder is not stored."""
+        return self._model, self._ngrams, self._words
 
     @property
     def views(self) -> tuple[str, ...]:
