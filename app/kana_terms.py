@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from app import sudachi
-from app.textnorm import nfkc, to_hiragana
+from app.textnorm import nfkc, telegram_katakana_as_hiragana, to_hiragana
 
 MIN_READING = 3  # 「こうざ」→口座; shorter readings (「かい」「きん」) are too ambiguous
 # Readings that are, far more often, everyday kana: inflections and words a citizen writes in kana inside
@@ -81,8 +81,9 @@ class KanaTerms:
 
     def written_form(self, text: str) -> str:
         """The text as the routing rules read it: spaces between hiragana words dropped (「かいがい に すんで」 is
-        one run), then `rewrite`. The spaces split the runs the rewrite looks up and the phrases rules match."""
-        return self.rewrite(_SPACE_IN_HIRAGANA.sub("", text))
+        one run), then `rewrite`. The spaces split the runs the rewrite looks up and the phrases rules match. An
+        all-katakana inquiry is read as hiragana first."""
+        return self.rewrite(_SPACE_IN_HIRAGANA.sub("", telegram_katakana_as_hiragana(nfkc(text))))
 
     def rewrite(self, text: str) -> str:
         """Each hiragana run, left to right, longest known reading first; what matches nothing stays as written."""

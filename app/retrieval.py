@@ -21,7 +21,7 @@ from app.lexical import BM25Index
 from app.reloading import Reloading
 from app.rerank import CANDIDATES, LinearReranker, SourceSignals, features
 from app.store import KnowledgeStore
-from app.textnorm import char_bigrams, detect_language, nfkc
+from app.textnorm import char_bigrams, detect_language, nfkc, telegram_katakana_as_hiragana
 
 _QUESTION_HINT = re.compile(
     r"[?？]|ですか|ますか|でしょうか|ませんか|教えて|知りたい|どう(すれば|したら|やって)|なぜ|何で|なんで|できない|できません|"
@@ -33,8 +33,9 @@ _PLACEHOLDER = re.compile(r"<[A-Z_]+_\d+>")
 
 
 def embedded_text(masked_query: str) -> str:
-    """What retrieval and the router embed: the masked inquiry without placeholders, NFKC-normalised."""
-    return nfkc(_PLACEHOLDER.sub(" ", masked_query))
+    """What retrieval and the router embed: the masked inquiry without placeholders, NFKC-normalised, an
+    all-katakana inquiry in hiragana."""
+    return telegram_katakana_as_hiragana(nfkc(_PLACEHOLDER.sub(" ", masked_query)))
 
 
 # Past inquiries and manual pages support an answer; the curated FAQ and notes should lead it.

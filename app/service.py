@@ -435,10 +435,16 @@ def _masked_text_version() -> str:
     import app.instructions
     import app.masking
     import app.retrieval
+    import app.textnorm
 
     package = Path(app.masking.__file__).parent
     return source_fingerprint(
-        [*package.glob("*.py"), Path(app.instructions.__file__), Path(app.retrieval.__file__)]
+        [
+            *package.glob("*.py"),
+            Path(app.instructions.__file__),
+            Path(app.retrieval.__file__),
+            Path(app.textnorm.__file__),
+        ]
     )
 
 

@@ -66,6 +66,28 @@ def to_hiragana(text: str) -> str:
     return "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in text)
 
 
+_KATAKANA = re.compile(r"[\u30a1-\u30f6]")
+# Grammar written in katakana: the object particle, or a polite ending that is not the start of a loanword
+# (「デスクトップ」 is not 「デス」). A run of loanwords alone (「マイナポータル ログイン エラー」) has neither.
+_KATAKANA_GRAMMAR = re.compile(r"ヲ|(デス|マス|マシタ|マセン|デショウ|クダサイ|ナイ)(?![\u30a1-\u30f6ー])")
+TELEGRAM_MIN_KATAKANA = 12
+TELEGRAM_MIN_SHARE = 0.8
+
+
+def telegram_katakana_as_hiragana(text: str) -> str:
+    """A whole inquiry in katakana (「コウキン ウケトリ コウザ ヲ トウロク スルト…」: an old phone, a writer who learned
+    to type that way) as hiragana, so that it meets what reads hiragana-only text (the kana rewrite, the kana rules);
+    in katakana it matched neither the knowledge's kanji nor its readings. Loanwords turn back into themselves in
+    the kana rewrite (「まいなんばーかーど」→「マイナンバーカード」). Anything else is returned as it is."""
+    letters = [c for c in text if c.isalpha() and not c.isascii()]
+    katakana = sum(1 for c in letters if _KATAKANA.match(c))
+    if katakana < TELEGRAM_MIN_KATAKANA or katakana / len(letters) < TELEGRAM_MIN_SHARE:
+        return text
+    if not _KATAKANA_GRAMMAR.search(text):
+        return text
+    return to_hiragana(text)
+
+
 def char_bigrams(text: str) -> list[str]:
     """Character bigrams of NFKC-lowercased text without spaces: robust for Japanese where words have no spaces."""
     t = re.sub(r"\s+", "", nfkc(text).lower())

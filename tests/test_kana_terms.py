@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.kana_terms import KanaTerms
+from app.textnorm import telegram_katakana_as_hiragana
 
 KNOWLEDGE = [
     "公金受取口座を登録するには、マイナポータルにログインしてください。",
@@ -46,3 +47,23 @@ def test_everyday_kana_is_not_written_as_a_knowledge_noun() -> None:
     written = terms.written_form("きのうから こうきん の めーる が こない って いってい た")
     assert written == "きのうから公金のめーるがこないっていっていた"
     assert terms.rewrite("してい") == "してい"
+
+
+def test_an_inquiry_all_in_katakana_is_read_as_hiragana() -> None:
+    """「コウキン ウケトリ コウザ ヲ トウロク スルト…」 met neither the knowledge's kanji nor its readings."""
+    terms = KanaTerms(KNOWLEDGE)
+    assert (
+        terms.written_form("コウキン ウケトリ コウザ ヲ トウロク シタイ デス")
+        == "公金受取口座を登録したいです"
+    )
+    assert terms.written_form("ｺｳｷﾝ ｳｹﾄﾘ ｺｳｻﾞ ｦ ﾄｳﾛｸ ｼﾀｲ ﾃﾞｽ") == "公金受取口座を登録したいです"
+
+
+def test_loanwords_alone_stay_in_katakana() -> None:
+    """A string of loanwords (a subject line) has no grammar in katakana: it is not a katakana-written sentence."""
+    for text in (
+        "マイナポータル ログイン エラー アプリ",
+        "デスクトップ パソコン カードリーダー セット",
+        "マイナポータルにログインできないです",
+    ):
+        assert telegram_katakana_as_hiragana(text) == text

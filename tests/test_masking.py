@@ -201,6 +201,35 @@ def test_hiragana_words_are_not_names_but_hiragana_names_are(engine: str) -> Non
 
 
 @pytest.mark.parametrize("engine", ["fast", "presidio"])
+def test_a_hiragana_word_that_is_no_name_on_its_own_is_not_masked(engine: str) -> None:
+    """「しらせの めーる」 (GiNZA) and 「まえの しじ」 (Sudachi, in context) were masked as persons, and the
+    known mail-delay rule no longer saw 「しらせ」. A hiragana name Sudachi knows, two words, or a name
+    followed by an honorific or 「です」 is still masked (「さとう さん」, though 砂糖 alone)."""
+    text = "おしらせが きているのに、しらせの めーるが おそいです。まえの しじは わすれました。"
+    assert build_masker(engine).mask(text).text == text
+    for named, name in (
+        ("むすめの はなこが かーどを なくしました。", "はなこ"),
+        ("こばやしです。かーどを なくしました。", "こばやし"),
+        ("さとう さんに ききました。", "さとう"),  # 砂糖 on its own, a name before さん
+        ("さとうです。かーどを なくしました。", "さとう"),
+    ):
+        assert name not in build_masker(engine).mask(named).text, named
+
+
+def test_english_words_after_pin_are_not_a_pin() -> None:
+    """ "I typed my PIN wrong three times, and now my PIN is locked" lost 「wrong」 and 「locked」 to the PIN mask,
+    and with them the PIN-lock redirect; a value with a digit, or one given after a colon or は, is still a PIN."""
+    text = "I typed my own PIN wrong three times, and now my PIN is locked. PIN reset please."
+    assert fast.mask(text).text == text
+    for given, value in (
+        ("my PIN is 4821", "4821"),
+        ("PIN: abcd", "abcd"),
+        ("パスワードはabcdefgh", "abcdefgh"),
+    ):
+        assert value not in fast.mask(given).text, given
+
+
+@pytest.mark.parametrize("engine", ["fast", "presidio"])
 def test_a_workplace_and_role_in_hiragana_is_not_a_name(engine: str) -> None:
     """「ろうじんほーむの しょくいん です」 was masked as a person, and the routing rules no longer saw that staff were
     asking for residents. A surname ending in の before a given name is still a name."""

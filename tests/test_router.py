@@ -2118,6 +2118,91 @@ def test_twenty_fourth_session_rules_leave_these_alone(text: str, not_rule: str)
 
 
 @pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        # a scam call or message after a death is the phishing answer, not the late person's account
+        (
+            "おっとが なくなって すぐ、しやくしょの ひとから でんわが きて、あんしょうばんごうを おしえて と いわれました",
+            "route-answer-phishing",
+        ),
+        (
+            "母が亡くなった直後に「ご遺族様の手続きが未完了です」というSMSが来ました。本物でしょうか",
+            "route-answer-phishing",
+        ),
+        (
+            "けいさつだという ひとから でんわで あんしょうばんごうを おしえろ と いわれました",
+            "route-answer-phishing",
+        ),
+        (
+            "My husband passed away. I typed my own PIN wrong three times and now it is locked.",
+            "route-answer-pin-lock",
+        ),
+        ("資格確認書が くると きいたのに、まだ とどきません", "route-answer-insurance-status"),
+        (
+            "もじを うつのが にがて です。 でんわで はなしを きいて もらえる ところは ありますか",
+            "route-answer-phone-request",
+        ),
+        (
+            "He wants to delete and reinstall the app but is afraid his registration will be lost",
+            "route-answer-app-reinstall-data",
+        ),
+        (
+            "やりとり履歴には昼にお知らせが入っていたのに、通知メールは夜になってから届いた",
+            "route-known-2026-11",
+        ),
+        ("離婚したので、元夫を代理人から外したいです", "route-answer-proxy-remove"),
+        (
+            "生後3か月の娘のマイナンバーカードが届きました。これも保険証として使えるようにできますか",
+            "route-answer-child-card-insurance",
+        ),
+        # R20
+        (
+            "えらー EA1007 が でる。あぷり こうしん した。けーす はずした。まだ でる",
+            "route-ops-known-issue-workaround-failed",
+        ),
+        ("出国前に前倒しで更新させてもらう特例のようなものはありませんか", "route-owner-exception-request"),
+        ("アプリがこのOSで使えなくなる時期を前もって知りたい", "route-owner-plans-and-requests"),
+        ("OSも最新の状態なのに「お使いのOSには対応していません」と出ます", "route-ops-faq-steps-failed"),
+        (
+            "コードは毎回出し直してるし、アプリも更新した。今日だけで20回はやった",
+            "route-ops-faq-steps-failed",
+        ),
+    ],
+)
+def test_rules_of_the_twenty_fifth_session(text: str, rule_id: str) -> None:
+    assert [r.id for r in match_rules(_bundled_rules(), text)][:1] == [rule_id]
+
+
+@pytest.mark.parametrize(
+    ("text", "not_rule"),
+    [
+        # a proxy already taken off that still shows, or a second question beside it, is not the FAQ's steps
+        (
+            "5日前に代理人の解除を行ったのに、今も一覧に元夫が残っています。外したいです",
+            "route-answer-proxy-remove",
+        ),
+        ("代理人を解除したいのですが、解除したことは相手に通知されますか", "route-answer-proxy-remove"),
+        (
+            "①娘のカードを保険証として使えるようにできますか。②娘名義の口座の上限は",
+            "route-answer-child-card-insurance",
+        ),
+        # a guardian, or e-Tax beside the lock, is not the redirect alone; a PIN said not to be locked
+        (
+            "I am the guardian of my aunt. Her PIN is locked. Which office handles this?",
+            "route-answer-pin-lock",
+        ),
+        ("Login loop since Tuesday. My PIN isn't locked because the konbini works.", "route-answer-pin-lock"),
+        # asking for a phone desk to be set up is a request
+        ("電話で相談できる窓口を設けていただけるよう、ご検討をお願いします", "route-answer-phone-request"),
+        # a mail address that will stop working is not the end of the app's support
+        ("登録したメールアドレスは来月には使えなくなる予定です", "route-owner-plans-and-requests"),
+    ],
+)
+def test_twenty_fifth_session_rules_leave_these_alone(text: str, not_rule: str) -> None:
+    assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)][:1]
+
+
+@pytest.mark.parametrize(
     ("text", "not_rule"),
     [
         # 「なんです」「なんでしょう」 are not 「なんで」 (why)

@@ -271,6 +271,30 @@ def kana_fragment(text: str, start: int, end: int) -> bool:
     return pos in {"名詞", "補助記号"} or (pos == "接尾辞" and first.surface() not in _HONORIFICS)
 
 
+CUE_SCORE = 0.8  # findings from a cue or a layout (「わたしは …です」, a reading in brackets); Sudachi's alone score 0.7
+
+# What may follow a name written in hiragana: an honorific, a copula or a self-introduction, a reading in brackets.
+_NAME_CUE_AFTER = re.compile(
+    r" ?(?:さん|さま|様|くん|ちゃん|どの|殿|氏|です|でした|と ?(?:もうし|申し|いい|言い)|[（(])"
+)
+
+
+def hiragana_common_word(text: str, start: int, end: int) -> bool:
+    """A one-word hiragana "name" that, read on its own, is not a name: 「しらせの めーる」 (知らせ), 「よなかの」 read as
+    よな+か, 「まえの しじ」 read as a surname 前野 in context. Sudachi and GiNZA take such words for names in
+    all-hiragana text, and the mask then hides the very words routing reads. Kept as a name: a word Sudachi reads
+    as a name on its own (「はなこ」「やまだ」), two words (「さとう みつ」), or one followed by an honorific or a
+    self-introduction (「こばやしです」「しらせ さん」)."""
+    span = text[start:end]
+    if not _HIRAGANA.search(span) or not re.fullmatch(r"[ぁ-んー]+", span):
+        return False
+    if _NAME_CUE_AFTER.match(text, end):
+        return False
+    morphemes = list(sudachi.tokenizer().tokenize(span))
+    alone_a_name = len(morphemes) == 1 and morphemes[0].part_of_speech()[2] == "人名"
+    return not alone_a_name
+
+
 # 「ろうじんほーむの しょくいん です」: a workplace and a role in hiragana introduce the writer's job, not a name (the
 # kanji 「老人ホームの職員です」 was never taken). Only a role word after 「の」: surnames end in の too (うえの はなこ).
 _KANA_ROLE = re.compile(
@@ -300,7 +324,9 @@ def find_names(text: str) -> list[Finding]:
     found = [
         f
         for f in found
-        if not kana_fragment(text, f.start, f.end) and not _kana_affiliation(text[f.start : f.end])
+        if not kana_fragment(text, f.start, f.end)
+        and not _kana_affiliation(text[f.start : f.end])
+        and (f.score >= CUE_SCORE or not hiragana_common_word(text, f.start, f.end))
     ]
     found.extend(_readings_after(text, found))
     return found

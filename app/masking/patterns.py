@@ -186,6 +186,9 @@ LICENSE = _regex(
 PIN = _regex(
     "PIN",
     r"(?:暗証番号|パスワード|パスコード|PIN(?:コード)?|password|passcode)(?:は|が|を|:|：|=|、|,|\s|is)*[「\"']?"
+    # a value with a digit in it, or one written after は, a colon, = or a quote: "PIN wrong three times" and "my
+    # PIN is locked" are words, not a PIN (they hid the lock from the routing rules)
+    r"(?:(?<=は)|(?<=:)|(?<=: )|(?<=：)|(?<==)|(?<=「)|(?<=\")|(?<=')|(?=[A-Za-z!@#$%&*]*[0-9]))"
     r"([A-Za-z0-9!@#$%&*]{4,16})(?![0-9A-Za-z]|桁|回|文字|ケタ)",
     group=1,
     flags=re.IGNORECASE,

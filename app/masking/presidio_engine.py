@@ -12,7 +12,7 @@ from typing import Any
 from app.masking.base import MaskResult, apply_findings, chunks, prepare
 from app.masking.fast import find_all
 from app.masking.findings import Finding
-from app.masking.names import product_word
+from app.masking.names import hiragana_common_word, product_word
 from app.masking.patterns import _HOUSE
 from app.textnorm import normalize_with_map
 
@@ -138,6 +138,7 @@ class PresidioMasker:
                 and r.end - r.start >= 2
                 and not text[r.start : r.end].isascii()
                 and not product_word(text[r.start : r.end])
+                and not hiragana_common_word(text, r.start, r.end)
             ):
                 # GiNZA tags English words as persons ("Portal with"); romaji names come from our cues
                 out.append(Finding("PERSON", r.start, r.end, r.score))
