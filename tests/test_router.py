@@ -2167,6 +2167,26 @@ def test_twenty_fourth_session_rules_leave_these_alone(text: str, not_rule: str)
             "コードは毎回出し直してるし、アプリも更新した。今日だけで20回はやった",
             "route-ops-faq-steps-failed",
         ),
+        (
+            "離婚しました(元夫: <PERSON_1>、私: <PERSON_2>)。元夫を代理人にしていたので外したいです",
+            "route-answer-proxy-remove",
+        ),
+        (
+            "資格確認書の有効期限がそろそろ切れそうですが、次の分はいつ届くのでしょうか",
+            "route-answer-insurance-status",
+        ),
+        (
+            "アプリを削除して入れ直したいが、登録した口座まで消えてしまわないか心配です",
+            "route-answer-app-reinstall-data",
+        ),
+        (
+            "公金受取口座に両方登録して、給付金ごとに選ぶことはできますか",
+            "route-answer-one-public-funds-account",
+        ),
+        (
+            "還付申告だけです。2月16日まで待たないとe-Taxで出せないのでしょうか",
+            "route-answer-refund-filing-early",
+        ),
     ],
 )
 def test_rules_of_the_twenty_fifth_session(text: str, rule_id: str) -> None:
@@ -2196,6 +2216,12 @@ def test_rules_of_the_twenty_fifth_session(text: str, rule_id: str) -> None:
         ("電話で相談できる窓口を設けていただけるよう、ご検討をお願いします", "route-answer-phone-request"),
         # a mail address that will stop working is not the end of the app's support
         ("登録したメールアドレスは来月には使えなくなる予定です", "route-owner-plans-and-requests"),
+        # 「①…②…」 reads 「1…2…」 after NFKC: a second numbered question is not the one-topic answer
+        ("①代理人を外したいです。②外したことは相手に分かりますか", "route-answer-proxy-remove"),
+        (
+            "公金受取口座は一人一つだけなのはなぜですか。両方登録したい",
+            "route-answer-one-public-funds-account",
+        ),
     ],
 )
 def test_twenty_fifth_session_rules_leave_these_alone(text: str, not_rule: str) -> None:
