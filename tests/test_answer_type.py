@@ -32,6 +32,7 @@ from tests.recommend_helpers import recommend_on_one_faq
         "にじげんこーどは なんびょうで つかえなく なるのですか",
         "しゃしんは いくつ つけられるのか、ぴったり の かずを おしえて ください",
         "保存される期間を数字ではっきり知りたいです。",
+        "退会したあと、再登録までに待たなければならない期間はありますか。",
     ],
 )
 def test_questions_for_a_figure_are_recognised(text: str) -> None:
@@ -49,6 +50,7 @@ def test_questions_for_a_figure_are_recognised(text: str) -> None:
         "公金受取口座の登録方法を教えてください。",
         "ぴったりさーびすで しんせいする ほうほうを おしえて ください",  # the service's name, not an exact number
         "2つ質問です。①子どもの口座は登録できますか？②口座を登録すると、残高を見られたりしませんか？",
+        "反映されるまで待つ必要がありますか。",  # waiting itself, not how long
     ],
 )
 def test_other_sentences_are_not_figure_questions(text: str) -> None:

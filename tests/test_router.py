@@ -2187,6 +2187,15 @@ def test_twenty_fourth_session_rules_leave_these_alone(text: str, not_rule: str)
             "還付申告だけです。2月16日まで待たないとe-Taxで出せないのでしょうか",
             "route-answer-refund-filing-early",
         ),
+        # R21
+        ("私が成年後見人です。父のカードに署名用電子証明書を入れてもらえますか", "route-ministry-soumu-jpki"),
+        (
+            "つうちを とめる せってい したのに 1しゅうかん たっても めーるが くる",
+            "route-ops-data-not-reflected",
+        ),
+        ("アプリ更新するたびにログインし直し。なんでいちいちこうなるの", "route-agency-spec-why"),
+        ("ゆうびん番号いれると、住所がぜんぜんちがう県のがでてくる", "route-ops-garbled-display"),
+        ("児童手当の申請を送信すると毎回エラーで送れないとのこと", "route-ops-garbled-display"),
     ],
 )
 def test_rules_of_the_twenty_fifth_session(text: str, rule_id: str) -> None:
@@ -2221,6 +2230,15 @@ def test_rules_of_the_twenty_fifth_session(text: str, rule_id: str) -> None:
         (
             "公金受取口座は一人一つだけなのはなぜですか。両方登録したい",
             "route-answer-one-public-funds-account",
+        ),
+        # what the Agency does against fake mails, or publishing the sender, is an opinion or a request
+        (
+            "偽メールが何通も届きます。対策として具体的に何をしているのか教えてください",
+            "route-answer-phishing",
+        ),
+        (
+            "送信元のアドレスを公式サイトに載せてもらえないでしょうか。偽物か判断に困ります",
+            "route-answer-phishing",
         ),
     ],
 )
