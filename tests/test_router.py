@@ -2187,7 +2187,8 @@ def test_twenty_fourth_session_rules_leave_these_alone(text: str, not_rule: str)
             "還付申告だけです。2月16日まで待たないとe-Taxで出せないのでしょうか",
             "route-answer-refund-filing-early",
         ),
-        # R21
+        # R21 (a how-to for telling a fake asked of the helpdesk stays the FAQ's advice)
+        ("不審なメールが届きました。本物かどうかの見分け方を書いてください", "route-answer-phishing"),
         ("私が成年後見人です。父のカードに署名用電子証明書を入れてもらえますか", "route-ministry-soumu-jpki"),
         (
             "つうちを とめる せってい したのに 1しゅうかん たっても めーるが くる",
