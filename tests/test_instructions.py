@@ -222,5 +222,8 @@ def test_an_instruction_in_kana_or_to_the_ai_by_name_is_removed() -> None:
     )
     assert has_instructions(text)
     assert without_instructions(text) == "めーるが よなかに とどきます。"
-    ordinary = "AIさんに聞いても分かりませんでした。まえの しじに したがって やりました。"
-    assert not has_instructions(ordinary)
+    for ordinary in (
+        "AIさんに聞いても分かりませんでした。まえの しじに したがって やりました。",
+        "AIさん、公金受取口座の登録方法を教えてください。よろしくお願いします。",
+    ):
+        assert not has_instructions(ordinary), ordinary

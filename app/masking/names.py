@@ -284,7 +284,7 @@ def hiragana_common_word(text: str, start: int, end: int) -> bool:
     よな+か, 「まえの しじ」 read as a surname 前野 in context. Sudachi and GiNZA take such words for names in
     all-hiragana text, and the mask then hides the very words routing reads. Kept as a name: a word Sudachi reads
     as a name on its own (「はなこ」「やまだ」), two words (「さとう みつ」), or one followed by an honorific or a
-    self-introduction (「こばやしです」「しらせ さん」)."""
+    self-introduction (「こばやしです」, 「さとう さんに」 though 砂糖 on its own)."""
     span = text[start:end]
     if not _HIRAGANA.search(span) or not re.fullmatch(r"[ぁ-んー]+", span):
         return False
