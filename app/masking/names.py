@@ -273,6 +273,8 @@ def kana_fragment(text: str, start: int, end: int) -> bool:
 
 CUE_SCORE = 0.8  # findings from a cue or a layout (「わたしは …です」, a reading in brackets); Sudachi's alone score 0.7
 
+_HIRAGANA_WORD = re.compile(r"(?=[^ー]*[ぁ-ん])[ぁ-んー]+")  # one hiragana word, no space (not a lone 「ー」)
+
 # What may follow a name written in hiragana: an honorific, a copula or a self-introduction, a reading in brackets.
 _NAME_CUE_AFTER = re.compile(
     r" ?(?:さん|さま|様|くん|ちゃん|どの|殿|氏|です|でした|と ?(?:もうし|申し|いい|言い)|[（(])"
@@ -286,7 +288,7 @@ def hiragana_common_word(text: str, start: int, end: int) -> bool:
     as a name on its own (「はなこ」「やまだ」), two words (「さとう みつ」), or one followed by an honorific or a
     self-introduction (「こばやしです」, 「さとう さんに」 though 砂糖 on its own)."""
     span = text[start:end]
-    if not _HIRAGANA.search(span) or not re.fullmatch(r"[ぁ-んー]+", span):
+    if not _HIRAGANA_WORD.fullmatch(span):
         return False
     if _NAME_CUE_AFTER.match(text, end):
         return False
