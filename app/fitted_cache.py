@@ -10,13 +10,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib.metadata
-import os
 import pickle
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from app.atomic_file import replace_atomically
 
 PREFIX = "classifier-"
 KEEP = 3  # the newest files kept: the active index's, the previous one's, one spare
@@ -73,15 +74,15 @@ def save(cache_dir: Path | None, key: str, model: Any) -> None:
     if cache_dir is None:
         return
     path = cache_dir / f"{PREFIX}{key}.pkl"
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
+
+    def write(tmp: Path) -> None:
         with tmp.open("wb") as f:
             pickle.dump({"key": key, "model": model}, f, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
+
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        replace_atomically(path, write)
     except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
         return
     files = sorted(cache_dir.glob(f"{PREFIX}*.pkl"), key=_mtime, reverse=True)
     for old in files[KEEP:]:

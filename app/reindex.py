@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from app.atomic_file import replace_atomically
 from app.settings import Settings
 
 # Settings the child needs to open the same store with the same models; everything else comes from the
@@ -66,9 +67,9 @@ def _jobs_dir(settings: Settings) -> Path:
 
 
 def _write_job(path: Path, job: ReindexJob) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(job), ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)  # readers never see half a file
+    payload = json.dumps(asdict(job), ensure_ascii=False)
+    # readers never see half a file
+    replace_atomically(path, lambda tmp: tmp.write_text(payload, encoding="utf-8"))
 
 
 def _read_job(path: Path) -> ReindexJob | None:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
 
+from app.atomic_file import replace_atomically
 from app.embeddings import Matrix
 
 
@@ -66,9 +66,11 @@ def _save(cache_dir: Path | None, name: str, vectors: dict[str, Matrix]) -> None
         return
     cache_dir.mkdir(parents=True, exist_ok=True)
     path = _cache_file(cache_dir, name)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")  # two workers may write at once; the rename is atomic
-    np.savez(tmp, hashes=np.array(list(vectors)), vectors=np.vstack(list(vectors.values())))
-    tmp.replace(path)
+    replace_atomically(
+        path,
+        lambda tmp: np.savez(tmp, hashes=np.array(list(vectors)), vectors=np.vstack(list(vectors.values()))),
+        suffix=".npz",  # numpy adds .npz to a name without it
+    )
 
 
 def source_fingerprint(files: Iterable[Path]) -> str:
@@ -104,7 +106,6 @@ def cached_texts(
     kept = dict(zip(keys, out, strict=True))
     if path is not None and kept != cached:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"version": version, "texts": kept}, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
+        payload = json.dumps({"version": version, "texts": kept}, ensure_ascii=False)
+        replace_atomically(path, lambda tmp: tmp.write_text(payload, encoding="utf-8"))
     return out

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from app.atomic_file import replace_atomically
 from app.chunks import Chunk
 from app.embeddings import Embedder
 from app.masking import Masker
@@ -161,9 +162,8 @@ def _read_manifest(data_dir: Path, collection: str | None) -> FileManifest:
 def _write_manifest(data_dir: Path, collection: str, manifest: FileManifest) -> None:
     path = _manifest_path(data_dir, collection)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(path)
+    payload = json.dumps(manifest, ensure_ascii=False)
+    replace_atomically(path, lambda tmp: tmp.write_text(payload, encoding="utf-8"))
 
 
 def _in_scope(
