@@ -23,7 +23,8 @@ _UNIT = (
 # 「何人まで」「何年前の分」; not the adverbial 「何回も」「何回かざしても」「何時間たっても」.
 _HOW_MANY = re.compile(r"何" + _UNIT + r"(?:間|分|前|先|後|以内|以上|目)?(?![もかやた])")
 _LIMIT = re.compile(
-    r"(上限|最大|最長|保存期間|有効期間|制限時間|有効時間)(?:は|って|が|の)?(?:何|いくつ|どのくらい|どれくらい|ある|あり)"
+    # 「代理人の設定には有効期限があるのでしょうか」: whether a thing lapses is asked as a figure too
+    r"(上限|最大|最長|保存期間|有効期間|有効期限|制限時間|有効時間)(?:は|って|が|の)?(?:何|いくつ|どのくらい|どれくらい|ある|あり)"
     r"|いつまで\s?(?:保存|残|のこ|ほぞん|見|み[れら]|使え|つかえ|有効|続|つづ|表示|閲覧|確認)"
     # hiragana, spaced or not: 「なんにんまで」「なんねんまえの ぶんまで」
     r"|なん\s?(?:にん|ねん|びょう|ぷん|ふん|じかん|けん|こ|まい|にち|かげつ|かい)\s?(?:まで|まえ|さき|いない|いじょう)"
@@ -51,7 +52,7 @@ _UNIT_IN = re.compile(_UNIT, re.IGNORECASE)
 # length of time, not by 「4桁」 or 「1つ」. How long something *takes* stays lenient: the FAQ answers that with
 # 「しばらくたってから」, and the other figures of the source are a fair proxy.
 _ASKS_PERIOD = re.compile(
-    r"いつまで|保存期間|有効期間|制限時間|有効時間"
+    r"いつまで|保存期間|有効期間|有効期限|制限時間|有効時間"
     r"|how long (?:will|do|does|is|are|can)[^.?]{0,40}(?:keep|kept|stor|retain|valid|remain|stay|last)",
     re.IGNORECASE,
 )

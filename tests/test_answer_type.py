@@ -63,6 +63,7 @@ def test_other_sentences_are_not_figure_questions(text: str) -> None:
         "If I cancel my registration, how long will you keep my personal data?",
         "やりとり履歴のお知らせはいつまで保存されるのでしょうか。",
         "退会後のデータの保存期間はどのくらいですか。",
+        "代理人の設定には有効期限があるのでしょうか。",
     ],
 )
 def test_how_long_is_answered_only_by_a_length_of_time(text: str) -> None:
