@@ -22,9 +22,10 @@ _UNIT = (
 )
 # 「何人まで」「何年前の分」; not the adverbial 「何回も」「何回かざしても」「何時間たっても」.
 _HOW_MANY = re.compile(r"何" + _UNIT + r"(?:間|分|前|先|後|以内|以上|目)?(?![もかやた])")
+# How long something is kept or stays valid; 「代理人の設定には有効期限があるのでしょうか」 (whether a thing lapses) too.
+_KEPT_OR_VALID = r"保存期間|有効期間|有効期限|制限時間|有効時間"
 _LIMIT = re.compile(
-    # 「代理人の設定には有効期限があるのでしょうか」: whether a thing lapses is asked as a figure too
-    r"(上限|最大|最長|保存期間|有効期間|有効期限|制限時間|有効時間)(?:は|って|が|の)?(?:何|いくつ|どのくらい|どれくらい|ある|あり)"
+    r"(上限|最大|最長|" + _KEPT_OR_VALID + r")(?:は|って|が|の)?(?:何|いくつ|どのくらい|どれくらい|ある|あり)"
     r"|いつまで\s?(?:保存|残|のこ|ほぞん|見|み[れら]|使え|つかえ|有効|続|つづ|表示|閲覧|確認)"
     # hiragana, spaced or not: 「なんにんまで」「なんねんまえの ぶんまで」
     r"|なん\s?(?:にん|ねん|びょう|ぷん|ふん|じかん|けん|こ|まい|にち|かげつ|かい)\s?(?:まで|まえ|さき|いない|いじょう)"
@@ -52,8 +53,9 @@ _UNIT_IN = re.compile(_UNIT, re.IGNORECASE)
 # length of time, not by 「4桁」 or 「1つ」. How long something *takes* stays lenient: the FAQ answers that with
 # 「しばらくたってから」, and the other figures of the source are a fair proxy.
 _ASKS_PERIOD = re.compile(
-    r"いつまで|保存期間|有効期間|有効期限|制限時間|有効時間"
-    r"|how long (?:will|do|does|is|are|can)[^.?]{0,40}(?:keep|kept|stor|retain|valid|remain|stay|last)",
+    r"いつまで|"
+    + _KEPT_OR_VALID
+    + r"|how long (?:will|do|does|is|are|can)[^.?]{0,40}(?:keep|kept|stor|retain|valid|remain|stay|last)",
     re.IGNORECASE,
 )
 # 「何年度分までさかのぼって表示されるのか」: how far back the records go, and 「何日前から」「何か月前から」, how long

@@ -309,7 +309,7 @@ def test_rules_of_the_twelfth_session(text: str, rule_id: str) -> None:
     ],
 )
 def test_near_misses_of_the_twelfth_sessions_rules(text: str, not_rule: str) -> None:
-    assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
+    assert not_rule not in _matched_ids(text)
 
 
 @pytest.mark.parametrize(
@@ -377,7 +377,7 @@ def test_rules_of_the_thirteenth_session(text: str, rule_id: str) -> None:
     ],
 )
 def test_near_misses_of_the_thirteenth_sessions_rules(text: str, not_rule: str) -> None:
-    assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
+    assert not_rule not in _matched_ids(text)
 
 
 @pytest.mark.parametrize(
@@ -458,7 +458,7 @@ def test_rules_of_the_fourteenth_session(text: str, rule_id: str) -> None:
     ],
 )
 def test_near_misses_of_the_fourteenth_sessions_rules(text: str, not_rule: str) -> None:
-    assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
+    assert not_rule not in _matched_ids(text)
 
 
 @pytest.mark.parametrize(
@@ -568,7 +568,7 @@ def test_rules_of_the_fifteenth_session(text: str, rule_id: str) -> None:
     ],
 )
 def test_near_misses_of_the_fifteenth_sessions_rules(text: str, not_rule: str) -> None:
-    assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
+    assert not_rule not in _matched_ids(text)
 
 
 @pytest.mark.parametrize(
@@ -701,7 +701,7 @@ def test_rules_of_the_sixteenth_session(text: str, rule_id: str) -> None:
     ],
 )
 def test_near_misses_of_the_sixteenth_sessions_rules(text: str, not_rule: str) -> None:
-    assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
+    assert not_rule not in _matched_ids(text)
 
 
 @pytest.mark.parametrize(
@@ -720,7 +720,7 @@ def test_near_misses_of_the_sixteenth_sessions_rules(text: str, not_rule: str) -
     ],
 )
 def test_rules_of_the_seventeenth_session(text: str, rule_id: str) -> None:
-    assert rule_id in [r.id for r in match_rules(_bundled_rules(), text)]
+    assert rule_id in _matched_ids(text)
 
 
 @pytest.mark.parametrize(
@@ -740,7 +740,7 @@ def test_rules_of_the_seventeenth_session(text: str, rule_id: str) -> None:
     ],
 )
 def test_near_misses_of_the_seventeenth_sessions_rules(text: str, not_rule: str) -> None:
-    assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
+    assert not_rule not in _matched_ids(text)
 
 
 def test_a_spaced_hiragana_inquiry_is_routed_on_its_written_form() -> None:
@@ -761,9 +761,13 @@ def test_a_spaced_hiragana_inquiry_is_routed_on_its_written_form() -> None:
     assert recommend_on_one_faq(sent, vote, "案内", rules=rules, written=written).rule_id == _first_rule(sent)
 
 
+def _matched_ids(text: str) -> list[str]:
+    return [r.id for r in match_rules(_bundled_rules(), text)]
+
+
 def _first_rule(text: str) -> str | None:
-    matched = match_rules(_bundled_rules(), text)
-    return matched[0].id if matched else None
+    matched = _matched_ids(text)
+    return matched[0] if matched else None
 
 
 def test_no_faq_question_or_phrasing_matches_an_escalation_rule() -> None:
@@ -1392,7 +1396,7 @@ def test_a_wish_or_complaint_goes_to_whose_system_it_is(
 )
 def test_should_is_an_opinion_only_when_nothing_is_asked(text: str) -> None:
     """「まず何をすべきですか」 asks for steps; a complaint that also asks what to bring is answered."""
-    assert "route-agency-opinion-complaint" not in [r.id for r in match_rules(_bundled_rules(), text)]
+    assert "route-agency-opinion-complaint" not in _matched_ids(text)
 
 
 @pytest.mark.parametrize(
@@ -1433,7 +1437,7 @@ def test_a_screen_saying_please_is_not_a_citizen_asking(text: str, escalates: bo
 def test_known_issue_rules_answer_only_the_documented_case(text: str, first_rule: str) -> None:
     """The known-issue note answers EA1xxx on the Android app before its fix; the same code elsewhere, or after the
     documented update, is not that case."""
-    assert [r.id for r in match_rules(_bundled_rules(), text)][:1] == [first_rule]
+    assert _first_rule(text) == first_rule
 
 
 def test_a_wish_next_to_a_known_issue_is_not_answered_by_the_known_issue() -> None:
@@ -1474,7 +1478,7 @@ def test_a_wish_next_to_a_known_issue_is_not_answered_by_the_known_issue() -> No
     ],
 )
 def test_rules_of_the_eighteenth_session(text: str, rule_id: str) -> None:
-    assert rule_id in [r.id for r in match_rules(_bundled_rules(), text)]
+    assert rule_id in _matched_ids(text)
 
 
 @pytest.mark.parametrize(
@@ -1509,7 +1513,7 @@ def test_rules_of_the_eighteenth_session(text: str, rule_id: str) -> None:
     ],
 )
 def test_near_misses_of_the_eighteenth_sessions_rules(text: str, not_rule: str) -> None:
-    assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
+    assert not_rule not in _matched_ids(text)
 
 
 @pytest.mark.parametrize(
@@ -1569,7 +1573,7 @@ def test_near_misses_of_the_eighteenth_sessions_rules(text: str, not_rule: str) 
     ],
 )
 def test_rules_of_the_nineteenth_session(text: str, rule_id: str) -> None:
-    assert [r.id for r in match_rules(_bundled_rules(), text)][:1] == [rule_id]
+    assert _first_rule(text) == rule_id
 
 
 @pytest.mark.parametrize(
@@ -1618,7 +1622,7 @@ def test_rules_of_the_nineteenth_session(text: str, rule_id: str) -> None:
     ],
 )
 def test_near_misses_of_the_nineteenth_sessions_rules(text: str, not_rule: str) -> None:
-    assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
+    assert not_rule not in _matched_ids(text)
 
 
 @pytest.mark.parametrize(
@@ -1680,7 +1684,7 @@ def test_near_misses_of_the_nineteenth_sessions_rules(text: str, not_rule: str) 
     ],
 )
 def test_rules_of_the_twentieth_session(text: str, rule_id: str) -> None:
-    assert [r.id for r in match_rules(_bundled_rules(), text)][:1] == [rule_id]
+    assert _first_rule(text) == rule_id
 
 
 @pytest.mark.parametrize(
@@ -1723,7 +1727,7 @@ def test_rules_of_the_twentieth_session(text: str, rule_id: str) -> None:
     ],
 )
 def test_near_misses_of_the_twentieth_sessions_rules(text: str, not_rule: str) -> None:
-    assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
+    assert not_rule not in _matched_ids(text)
 
 
 def test_yields_to_names_escalation_rules_of_the_same_file(tmp_path: Path) -> None:
@@ -1834,7 +1838,7 @@ def test_the_known_issue_answer_yields_to_an_unknown_code_in_the_same_inquiry() 
     ],
 )
 def test_rules_of_the_twenty_first_session(text: str, rule_id: str) -> None:
-    assert [r.id for r in match_rules(_bundled_rules(), text)][:1] == [rule_id]
+    assert _first_rule(text) == rule_id
 
 
 @pytest.mark.parametrize(
@@ -1873,7 +1877,7 @@ def test_rules_of_the_twenty_first_session(text: str, rule_id: str) -> None:
     ],
 )
 def test_near_misses_of_the_twenty_first_sessions_rules(text: str, not_rule: str) -> None:
-    assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
+    assert not_rule not in _matched_ids(text)
 
 
 @pytest.mark.parametrize(
@@ -1891,7 +1895,7 @@ def test_near_misses_of_the_twenty_first_sessions_rules(text: str, not_rule: str
     ],
 )
 def test_the_twenty_first_sessions_exclusions_keep_the_rule(text: str, rule_id: str) -> None:
-    assert rule_id in [r.id for r in match_rules(_bundled_rules(), text)]
+    assert rule_id in _matched_ids(text)
 
 
 @pytest.mark.parametrize(
@@ -1942,7 +1946,7 @@ def test_the_twenty_first_sessions_exclusions_keep_the_rule(text: str, rule_id: 
     ],
 )
 def test_rules_of_the_twenty_second_session(text: str, rule_id: str) -> None:
-    assert [r.id for r in match_rules(_bundled_rules(), text)][:1] == [rule_id]
+    assert _first_rule(text) == rule_id
 
 
 @pytest.mark.parametrize(
@@ -1968,13 +1972,13 @@ def test_rules_of_the_twenty_second_session(text: str, rule_id: str) -> None:
     ],
 )
 def test_near_misses_of_the_twenty_second_sessions_rules(text: str, not_rule: str) -> None:
-    assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
+    assert not_rule not in _matched_ids(text)
 
 
 def test_a_where_to_press_in_a_complaint_is_not_a_how_to() -> None:
     """「どこを押せばよいのかも分かりにくい」 is what the complaint is about, not a question the FAQ answers."""
     text = "字が小さく、どこを押せばよいのかも分かりにくいです。年寄りにも使いやすくなりませんか。"
-    assert "route-agency-opinion-complaint" in [r.id for r in match_rules(_bundled_rules(), text)]
+    assert "route-agency-opinion-complaint" in _matched_ids(text)
 
 
 def test_a_login_loop_after_the_faqs_steps_is_not_the_auto_logout_answer() -> None:
@@ -2087,7 +2091,7 @@ def test_a_login_loop_after_the_faqs_steps_is_not_the_auto_logout_answer() -> No
     ],
 )
 def test_rules_of_the_twenty_third_session(text: str, rule_id: str) -> None:
-    assert [r.id for r in match_rules(_bundled_rules(), text)][:1] == [rule_id]
+    assert _first_rule(text) == rule_id
 
 
 @pytest.mark.parametrize(
@@ -2115,7 +2119,7 @@ def test_rules_of_the_twenty_third_session(text: str, rule_id: str) -> None:
     ],
 )
 def test_rules_of_the_twenty_fourth_session(text: str, rule_id: str) -> None:
-    assert [r.id for r in match_rules(_bundled_rules(), text)][:1] == [rule_id]
+    assert _first_rule(text) == rule_id
 
 
 @pytest.mark.parametrize(
@@ -2134,7 +2138,7 @@ def test_rules_of_the_twenty_fourth_session(text: str, rule_id: str) -> None:
     ],
 )
 def test_twenty_fourth_session_rules_leave_these_alone(text: str, not_rule: str) -> None:
-    assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)][:1]
+    assert _first_rule(text) != not_rule
 
 
 @pytest.mark.parametrize(
@@ -2220,7 +2224,7 @@ def test_twenty_fourth_session_rules_leave_these_alone(text: str, not_rule: str)
     ],
 )
 def test_rules_of_the_twenty_fifth_session(text: str, rule_id: str) -> None:
-    assert [r.id for r in match_rules(_bundled_rules(), text)][:1] == [rule_id]
+    assert _first_rule(text) == rule_id
 
 
 @pytest.mark.parametrize(
@@ -2264,7 +2268,7 @@ def test_rules_of_the_twenty_fifth_session(text: str, rule_id: str) -> None:
     ],
 )
 def test_twenty_fifth_session_rules_leave_these_alone(text: str, not_rule: str) -> None:
-    assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)][:1]
+    assert _first_rule(text) != not_rule
 
 
 @pytest.mark.parametrize(
@@ -2304,7 +2308,7 @@ def test_twenty_fifth_session_rules_leave_these_alone(text: str, not_rule: str) 
     ],
 )
 def test_rules_of_the_twenty_sixth_session(text: str, rule_id: str) -> None:
-    assert [r.id for r in match_rules(_bundled_rules(), text)][:1] == [rule_id]
+    assert _first_rule(text) == rule_id
 
 
 @pytest.mark.parametrize(
@@ -2341,7 +2345,7 @@ def test_rules_of_the_twenty_sixth_session(text: str, rule_id: str) -> None:
     ],
 )
 def test_twenty_sixth_session_rules_leave_these_alone(text: str, not_rule: str) -> None:
-    assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
+    assert not_rule not in _matched_ids(text)
 
 
 @pytest.mark.parametrize(
@@ -2406,7 +2410,7 @@ def test_twenty_sixth_session_rules_leave_these_alone(text: str, not_rule: str) 
     ],
 )
 def test_near_misses_of_the_twenty_third_sessions_rules(text: str, not_rule: str) -> None:
-    assert not_rule not in [r.id for r in match_rules(_bundled_rules(), text)]
+    assert not_rule not in _matched_ids(text)
 
 
 def test_unless_keeps_a_rule_from_matching_whatever_its_patterns_match(tmp_path: Path) -> None:
