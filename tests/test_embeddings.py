@@ -58,6 +58,7 @@ def test_batched_queries_are_the_vectors_of_one_call_per_text(engine: type[Embed
     assert batched.shape == (len(texts), e.dim) and batched.dtype == np.float32
     assert np.allclose(batched, single, atol=1e-5)
     assert embed_queries(e, []).shape == (0, e.dim)
+    assert e.embed_queries([]).shape == (0, e.dim)  # type: ignore[attr-defined]
 
 
 def test_an_engine_without_a_batch_call_is_embedded_one_text_at_a_time() -> None:
@@ -94,6 +95,7 @@ def test_sentence_transformers_local_directory() -> None:
     q = e.embed_query("I forgot my PIN code")
     assert docs.shape == (2, 384)
     assert float(docs[0] @ q) > float(docs[1] @ q)
+    assert np.allclose(embed_queries(e, ["I forgot my PIN code", "x"])[0], q, atol=1e-5)
     with pytest.raises(EmbeddingError, match="not found"):
         SentenceTransformerEmbedder("/nonexistent/model")
 
@@ -128,5 +130,8 @@ def test_openai_compatible_embeddings_endpoint() -> None:
         assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0)
         assert seen[0]["model"] == "local-embed" and seen[0]["input"] == ["ab", "abcd"]
         assert e.dim == 3
+        # the router's bulk query embedding: one request, the vectors a single query gets
+        assert np.allclose(embed_queries(e, ["ab", "abcd"]), [e.embed_query("ab"), e.embed_query("abcd")])
+        assert seen[-3]["input"] == ["ab", "abcd"]
     finally:
         httpd.shutdown()
