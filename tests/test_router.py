@@ -2499,3 +2499,190 @@ def test_rules_of_the_twenty_seventh_session(text: str, rule_id: str) -> None:
 )
 def test_twenty_seventh_session_rules_leave_these_alone(text: str, not_rule: str) -> None:
     assert not_rule not in _matched_ids(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        # wishes: a reminder the portal does not send, the mail carrying the notice's body, guidance in English
+        (
+            "有効期限が切れる前に、マイナポータルからお知らせを送ってほしいです。",
+            "route-agency-feature-request",
+        ),
+        (
+            "お知らせの本文もメールで送ってほしい。毎回ログインするのは面倒です。",
+            "route-agency-feature-request",
+        ),
+        (
+            "Could you please provide the card renewal guidance in English too?",
+            "route-agency-feature-request",
+        ),
+        # a login history the knowledge has no screen for, and a request to look into one
+        ("ログインの記録って自分で見ることはできますか。", "route-agency-account-investigation"),
+        (
+            "旅行中に誰かにログインされていないか、記録を調べてもらえませんか。",
+            "route-agency-account-investigation",
+        ),
+        # one address for several people, a resend limit, who is told of a change, a phone number: not written
+        ("夫婦2人とも同じメールアドレスで登録できますか。", "route-agency-mail-address-count"),
+        ("確認コードの再送は何回まで押せますか。", "route-agency-spec-not-in-knowledge"),
+        ("代理人を解除したら、相手に通知されますか。", "route-agency-spec-not-in-knowledge"),
+        ("登録している携帯電話の番号を変更する方法はありますか。", "route-agency-spec-not-in-knowledge"),
+        ("Can a neighbour be my proxy on Myna Portal?", "route-agency-proxy-beyond-faq"),
+        ("The portal is useless and the screens are a mess. Fix it!", "route-agency-opinion-complaint"),
+        (
+            "娘が18歳になりました。親の私が登録したメールアドレスはどうなるのでしょうか。",
+            "route-owner-age-transition",
+        ),
+        (
+            "やりとり履歴に、私が出していない児童手当の申請が載っています。",
+            "route-ops-unexplained-account-change",
+        ),
+        (
+            "お知らせの保存期間は、マイナポータルと市役所のどちらが決めているのですか。",
+            "route-ask-which-body-decides",
+        ),
+        # phishing: a quoted message asking for the PIN through a link, a PIN typed after a message's link
+        (
+            "「確認のため下記URLから暗証番号を入力してください」というメールが来ました。",
+            "route-answer-phishing",
+        ),
+        (
+            "SMSのリンクから開いたページに暗証番号を入れてしまった。すぐに番号を変えてくれ。",
+            "route-answer-phishing",
+        ),
+        # the two expiry dates mixed up: faq-cert-002 tells them apart
+        (
+            "電子証明書の期限切れと出ます。カードの期限はまだ先なのに、なぜですか。",
+            "route-answer-cert-expired",
+        ),
+    ],
+)
+def test_rules_of_the_twenty_eighth_session(text: str, rule_id: str) -> None:
+    assert _first_rule(text) == rule_id
+
+
+def test_the_withdrawal_answer_yields_to_a_question_the_knowledge_does_not_answer() -> None:
+    text = "退会の方法を教えてください。退会したことは代理人の家族にも通知されますか。"
+    matched = match_rules(_bundled_rules(), text)
+    assert matched[0].id == "route-answer-withdraw-how-to"
+    assert deciding_rule(matched).id == "route-agency-spec-not-in-knowledge"
+    assert _first_rule("マイナポータルを退会する方法を教えてください。") == "route-answer-withdraw-how-to"
+
+
+@pytest.mark.parametrize(
+    ("text", "not_rule"),
+    [
+        # a lawyer's request for records is the media-and-legal rule's
+        ("弁護士です。依頼者のログインの記録を見ることはできますか。", "route-agency-account-investigation"),
+        # an address shared with the family, then a setting that does not hold: not a question of how many
+        (
+            "家族と共有しているアドレスなので通知を止めました。それでもメールが来ます。",
+            "route-agency-mail-address-count",
+        ),
+        # whether such a setting exists is faq-account-004's answer
+        ("お知らせの本文ごとメールで受け取る設定はありますか。", "route-agency-feature-request"),
+        # a complaint word beside a trouble: the trouble is answered
+        ("Your app is useless. It keeps saying no card detected.", "route-agency-opinion-complaint"),
+        ("カードの期限はまだ先なのに、なぜ電子証明書の期限切れと出るのですか。", "route-ministry-soumu-jpki"),
+        ("偽のサイトに暗証番号を入れてしまいました。すぐに番号を変えてくれ。", "route-owner-change-demanded"),
+        # who decided a policy is the owning ministry's question, and where to set a password is a how-to
+        ("紙の保険証をなくすのは誰が決めたんですか。", "route-ask-which-body-decides"),
+        ("新しいパスワードはどこで決めるのでしょうか。", "route-ask-which-body-decides"),
+    ],
+)
+def test_twenty_eighth_session_rules_leave_these_alone(text: str, not_rule: str) -> None:
+    assert not_rule not in _matched_ids(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        # faults: a garbled mail, mail still going to the old address, one person's data missing though the insurer
+        # sent it, several people at once, a notification mail two days late
+        ("届いたメールの件名が意味不明の文字だらけで読めません。", "route-ops-garbled-display"),
+        (
+            "アドレスを変更したのに、今は使っていない古いアドレスにも通知が届きます。",
+            "route-ops-data-not-reflected",
+        ),
+        (
+            "保険者はデータを提供済みだと言っています。私の画面だけ医療費が表示されないのはなぜですか。",
+            "route-ops-data-not-reflected",
+        ),
+        ("職場の同僚も何人か、マイナポータルのメールが届かないと言っています。", "route-ops-outage"),
+        (
+            "やりとり履歴に入ってから通知メールが来るまで、毎回まる2日ほどかかっています。",
+            "route-ops-known-issue-workaround-failed",
+        ),
+        (
+            "カードをなくしている間に、誰かがログインしていないか確かめる方法はありますか。",
+            "route-agency-account-investigation",
+        ),
+        # what the portal does once the card is renewed or re-issued: not in the knowledge
+        (
+            "カードを更新してから、メールの通知設定は元に戻ってしまうのでしょうか。",
+            "route-agency-portal-after-new-card",
+        ),
+        (
+            "My card was renewed. Do my notification settings carry over?",
+            "route-agency-portal-after-new-card",
+        ),
+        (
+            "あたらしい かーど に したら また りようしゃとうろく を しろと でます",
+            "route-agency-portal-after-new-card",
+        ),
+        (
+            "新しいカードでも、古いカードのときのお知らせは見られますか。",
+            "route-agency-portal-after-new-card",
+        ),
+        (
+            "再発行したカードの準備ができたことは、マイナポータルのお知らせで分かりますか。",
+            "route-agency-portal-after-new-card",
+        ),
+        # a menu or a function the knowledge does not describe yet
+        ("トップに「手続きナビ」というボタンが出てきました。何ですか。", "route-agency-new-feature"),
+        ("マイナポータルに家計簿の機能ができたと聞きました。どう使うのですか。", "route-agency-new-feature"),
+        ("毎回暗証番号を入れるのが面倒。なんとかして", "route-owner-change-demanded"),
+        ("口座の件で、銀行も市役所も担当じゃないと言われました。", "route-ask-unclear-destination"),
+        ("確定申告の還付金は、いつ頃振り込まれるのでしょうか。", "route-answer-tax-calc"),
+        (
+            "2月にe-Taxで還付申告をしました。受取口座は公金受取口座です。3週間たってもまだ振り込まれていません。",
+            "route-answer-tax-calc",
+        ),
+        (
+            "代理人の私のカードが新しくなりました。代理人の設定は自動で切り替わりますか。",
+            "route-agency-portal-after-new-card",
+        ),
+    ],
+)
+def test_rules_of_the_twenty_eighth_sessions_second_round(text: str, rule_id: str) -> None:
+    assert _first_rule(text) == rule_id
+
+
+@pytest.mark.parametrize(
+    ("text", "not_rule"),
+    [
+        # an error message on e-Tax's screen, quoted, is not a new menu
+        ("e-Taxの画面に「番号が一致しません」という表示が出て進めません。", "route-agency-new-feature"),
+        # whether it is compulsory is faq-hoken-015's answer
+        ("マイナ保険証の登録は義務ですか。", "route-ministry-mhlw-insurance-policy"),
+        # reinstalling the app, wished or done, is faq-app-004's
+        (
+            "カードを再発行しました。アプリを入れ直したいのですが、履歴が消えないか心配です。",
+            "route-agency-portal-after-new-card",
+        ),
+        # a fault with 「なんとかして」 is not a demand for a change
+        ("エラーで何もできません。早くなんとかしてください。", "route-owner-change-demanded"),
+        # a refund not yet paid is the tax office's
+        (
+            "e-Taxで還付申告をして3週間たちますが、公金受取口座にまだ振り込まれていません。",
+            "route-ops-data-not-reflected",
+        ),
+        (
+            "家族と共有していたアドレスから新しいアドレスに変えたいです。方法を教えてください。",
+            "route-ops-data-not-reflected",
+        ),
+    ],
+)
+def test_twenty_eighth_sessions_second_round_leaves_these_alone(text: str, not_rule: str) -> None:
+    assert not_rule not in _matched_ids(text)
