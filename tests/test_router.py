@@ -2686,3 +2686,85 @@ def test_rules_of_the_twenty_eighth_sessions_second_round(text: str, rule_id: st
 )
 def test_twenty_eighth_sessions_second_round_leaves_these_alone(text: str, not_rule: str) -> None:
     assert not_rule not in _matched_ids(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        # what the knowledge does not state about a proxy: whether the person is told of a viewing, whether the proxy
+        # sees the person's notices, whose name an application carries, whether a proxy may register the insurance card
+        (
+            "代理人の夫が私の医療費を閲覧したとき、私の側にそのことの通知は届きますか。",
+            "route-agency-proxy-beyond-faq",
+        ),
+        ("代理人が私の薬の情報を見たら、通知は来ますか。", "route-agency-proxy-beyond-faq"),
+        (
+            "父の代理人です。父宛てのお知らせを、代理人である私の画面から確認できますか。",
+            "route-agency-proxy-beyond-faq",
+        ),
+        ("妻が代理人として私の申請を出すと、申請者の名前は誰になりますか。", "route-agency-proxy-beyond-faq"),
+        ("代理人として、父の保険証利用登録を代わりにすることは可能ですか。", "route-agency-proxy-beyond-faq"),
+        # hiding a withdrawn application, the hours a change is taken, which screens are in English
+        (
+            "取り下げた申請がやりとり履歴に残っています。非表示にする方法はありますか。",
+            "route-agency-spec-not-in-knowledge",
+        ),
+        ("公金受取口座の変更は、深夜でも受け付けていますか。", "route-agency-spec-not-in-knowledge"),
+        ("Which pages are in English, and how do I switch?", "route-agency-spec-not-in-knowledge"),
+        # the FAQ's steps, wherever the citizen or the proxy lives
+        ("I moved abroad last year. How do I remove my brother as my proxy?", "route-answer-proxy-remove"),
+        (
+            "来月母国に帰ります。その前に公金受取口座を削除しておきたいです。",
+            "route-answer-public-funds-delete",
+        ),
+        (
+            "「申請を受け付けました。確認はこちら」というメールが来て、リンクを開いてしまいました。",
+            "route-answer-phishing",
+        ),
+        ("公金口座を2つ登録したいです。どこから追加しますか。", "route-answer-one-public-funds-account"),
+        (
+            "入院中の父の代わりに、医療費を確認したり手続きしたりしたいです。何を準備すればよいですか。",
+            "route-answer-proxy-setup-for-family",
+        ),
+        (
+            "代理人になった息子は、私の薬剤情報を見られるようになりますか。",
+            "route-answer-proxy-sees-medicine",
+        ),
+        ("公金受取口座を登録しておくと、どう変わるのですか。", "route-answer-public-funds-what-for"),
+        ("申請した手続きについて、申請先の連絡先はどこで分かりますか。", "route-answer-application-contact"),
+    ],
+)
+def test_rules_of_the_twenty_ninth_session(text: str, rule_id: str) -> None:
+    assert _first_rule(text) == rule_id
+
+
+@pytest.mark.parametrize(
+    ("text", "not_rule"),
+    [
+        # e-Tax's hours are the National Tax Agency's
+        ("e-Taxは深夜でも申告を受け付けていますか。", "route-agency-spec-not-in-knowledge"),
+        # a trip home in the past does not make the citizen live abroad
+        ("以前一度帰国して再来日しました。年金の記録が抜けているようです。", "route-ask-overseas"),
+        (
+            "I'm leaving Japan next month. Can I still receive benefits in my public funds account?",
+            "route-answer-proxy-remove",
+        ),
+        ("公金受取口座を2つ登録できるようにしてほしいです。", "route-answer-one-public-funds-account"),
+        ("亡くなった父の公金受取口座を消したいです。", "route-answer-public-funds-delete"),
+        (
+            "母が暗証番号を忘れました。代わりに再設定の手続きをするには何が必要ですか。",
+            "route-answer-proxy-setup-for-family",
+        ),
+        ("代理人が私の薬の情報を見たら、通知は来ますか。", "route-answer-proxy-sees-medicine"),
+        (
+            "年金の口座を公金受取口座に登録するというお知らせが来ました。登録するとどうなりますか。",
+            "route-answer-public-funds-what-for",
+        ),
+        (
+            "I want to remove my proxy, but when I press the button nothing happens.",
+            "route-answer-proxy-remove",
+        ),
+    ],
+)
+def test_twenty_ninth_session_rules_leave_these_alone(text: str, not_rule: str) -> None:
+    assert not_rule not in _matched_ids(text)
