@@ -2768,3 +2768,65 @@ def test_rules_of_the_twenty_ninth_session(text: str, rule_id: str) -> None:
 )
 def test_twenty_ninth_session_rules_leave_these_alone(text: str, not_rule: str) -> None:
     assert not_rule not in _matched_ids(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        # details the knowledge does not state: a viewing record, how long a link lasts, a notice when money is paid,
+        # a list of the deduction data on the portal, what the linkage hands over, a read receipt, a withdrawn notice
+        (
+            "代理人が最後にいつ見たか、閲覧の履歴を確認することはできますか。",
+            "route-agency-spec-not-in-knowledge",
+        ),
+        (
+            "児童手当が公金受取口座に振り込まれたら、お知らせで連絡は来ますか。",
+            "route-agency-spec-not-in-knowledge",
+        ),
+        (
+            "生命保険の控除証明書を、申告の前にポータルの画面で中身を確認できますか。",
+            "route-agency-spec-not-in-knowledge",
+        ),
+        ("連携すると、どの情報がどこまで渡るのか知りたいです。", "route-agency-spec-not-in-knowledge"),
+        ("お知らせを開いたかどうかは、送った役所に分かりますか。", "route-agency-spec-not-in-knowledge"),
+        ("取り下げた転出届の記録は、自分で削除できますか。", "route-agency-spec-not-in-knowledge"),
+        (
+            "証明書の期限が切れても、マイナ保険証は何か月くらい使えますか。",
+            "route-ministry-mhlw-insurance-policy",
+        ),
+        ("Can I add a second email address for my husband?", "route-agency-mail-address-count"),
+        ("Can my father have two proxies, me and my sister?", "route-agency-proxy-beyond-faq"),
+        ("When does the residence tax data on the portal update?", "route-answer-residence-tax"),
+        ("今月の年金の振込額が前より減っています。どこに聞けばいいですか。", "route-answer-pension-record"),
+        # the citizen mixes up the card's and the certificate's dates (faq-cert tells them apart)
+        (
+            "「電子証明書の有効期限が切れています」と出ます。カードの期限はまだ3年も先なのに、なぜですか。",
+            "route-answer-cert-expired",
+        ),
+    ],
+)
+def test_rules_of_the_twenty_ninth_sessions_second_round(text: str, rule_id: str) -> None:
+    assert _first_rule(text) == rule_id
+
+
+def test_the_known_issue_yields_to_a_detail_the_knowledge_does_not_state() -> None:
+    text = "メールアドレスを変えたいです。あと、確認メールのURLは何時間で無効になりますか。"
+    matched = match_rules(_bundled_rules(), text)
+    assert matched[0].id == "route-known-2026-11"
+    assert deciding_rule(matched).id == "route-agency-spec-not-in-knowledge"
+    assert _first_rule("通知メールが半日遅れて届きます。") == "route-known-2026-11"
+
+
+@pytest.mark.parametrize(
+    ("text", "not_rule"),
+    [
+        # why the two validity periods differ is MIC's question, not the redirect's
+        (
+            "カードの有効期限が10年なのに、電子証明書の期限が5年なのはなぜですか。",
+            "route-answer-cert-expired",
+        ),
+        ("Can I use my email address for my card too?", "route-agency-mail-address-count"),
+    ],
+)
+def test_twenty_ninth_sessions_second_round_leaves_these_alone(text: str, not_rule: str) -> None:
+    assert not_rule not in _matched_ids(text)
