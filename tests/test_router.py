@@ -2830,3 +2830,51 @@ def test_the_known_issue_yields_to_a_detail_the_knowledge_does_not_state() -> No
 )
 def test_twenty_ninth_sessions_second_round_leaves_these_alone(text: str, not_rule: str) -> None:
     assert not_rule not in _matched_ids(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        # from R30's misses: a read receipt asked another way, hiding a record, a dark mode, a completion notice,
+        # registering at a counter, a helper as proxy, a relative bringing the card to the clinic
+        (
+            "届いたお知らせを開いたら、送ってきた区役所に読んだことが分かりますか。",
+            "route-agency-spec-not-in-knowledge",
+        ),
+        ("診療情報の一部の記録を非表示にする設定はありますか。", "route-agency-spec-not-in-knowledge"),
+        ("アプリにダークモードはありますか。", "route-agency-spec-not-in-knowledge"),
+        ("口座の変更が完了したら、メールで通知は来ますか。", "route-agency-spec-not-in-knowledge"),
+        ("公金受取口座は、郵便局の窓口で登録できますか。", "route-agency-spec-not-in-knowledge"),
+        ("身寄りがないので、ヘルパーさんに代理人になってもらえますか。", "route-agency-proxy-beyond-faq"),
+        ("父のマイナ保険証を私が持って病院に行ってもいいですか。", "route-ministry-mhlw-insurance-policy"),
+        ("情報提供等記録に知らない機関が出ています。なぜですか。", "route-answer-unknown-body-in-record"),
+        ("How do I stop the notification emails?", "route-answer-stop-notification-mail"),
+        # a guardian chosen by the family court still asks outside the usual service
+        (
+            "家庭裁判所から成年後見人に選任されています。後見人として母のポータルを使えますか。",
+            "route-ask-media-legal",
+        ),
+    ],
+)
+def test_rules_of_the_twenty_ninth_sessions_third_round(text: str, rule_id: str) -> None:
+    assert _first_rule(text) == rule_id
+
+
+@pytest.mark.parametrize(
+    ("text", "not_rule"),
+    [
+        # the citizen's own court permission for a new name is no inquiry from a court
+        ("家庭裁判所の許可を得て名前を変えました。ポータルの名前が古いままです。", "route-ask-media-legal"),
+        # the body shown was already asked: the FAQ's step is spent
+        (
+            "情報提供等記録の知らない機関に電話しましたが、照会していないと言われました。",
+            "route-answer-unknown-body-in-record",
+        ),
+        (
+            "My card was stolen. How do I stop anyone using it and stop the emails?",
+            "route-answer-stop-notification-mail",
+        ),
+    ],
+)
+def test_twenty_ninth_sessions_third_round_leaves_these_alone(text: str, not_rule: str) -> None:
+    assert not_rule not in _matched_ids(text)
