@@ -2878,3 +2878,44 @@ def test_rules_of_the_twenty_ninth_sessions_third_round(text: str, rule_id: str)
 )
 def test_twenty_ninth_sessions_third_round_leaves_these_alone(text: str, not_rule: str) -> None:
     assert not_rule not in _matched_ids(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        # from R31's misses
+        (
+            "Will my smartphone certificate expire when my period of stay ends?",
+            "route-ministry-smartphone-cert-lifecycle",
+        ),
+        (
+            "If I cancel my sister as my proxy, will she get an email about it?",
+            "route-agency-proxy-beyond-faq",
+        ),
+        ("Why is my resident tax bill higher this year?", "route-answer-residence-tax"),
+        (
+            "Will deleting the app and installing it again erase what I registered?",
+            "route-answer-app-reinstall-data",
+        ),
+    ],
+)
+def test_rules_of_the_twenty_ninth_sessions_fourth_round(text: str, rule_id: str) -> None:
+    assert _first_rule(text) == rule_id
+
+
+@pytest.mark.parametrize(
+    ("text", "not_rule"),
+    [
+        # a caller who wants the FAQ's steps on paper asks for no change
+        (
+            "フリーダイヤルからの転送です。登録の手順を、家族と見られるように文書にしてほしいそうです。",
+            "route-owner-change-demanded",
+        ),
+        (
+            "If I cancel my sister as my proxy, will she get an email about it?",
+            "route-answer-proxy-remove",
+        ),
+    ],
+)
+def test_twenty_ninth_sessions_fourth_round_leaves_these_alone(text: str, not_rule: str) -> None:
+    assert not_rule not in _matched_ids(text)
