@@ -2919,3 +2919,36 @@ def test_rules_of_the_twenty_ninth_sessions_fourth_round(text: str, rule_id: str
 )
 def test_twenty_ninth_sessions_fourth_round_leaves_these_alone(text: str, not_rule: str) -> None:
     assert not_rule not in _matched_ids(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "not_rule"),
+    [
+        # the review's guards: a fault is not a question about the specification
+        (
+            "メールアドレスの変更が完了したら確認メールが届くはずなのに届きません。",
+            "route-agency-spec-not-in-knowledge",
+        ),
+        ("ダークモードにしているとアプリの文字が見えない。", "route-agency-spec-not-in-knowledge"),
+        (
+            "ログインの履歴を見たら、覚えのない日時のログインがありました。記録を確認できますか。",
+            "route-agency-spec-not-in-knowledge",
+        ),
+        (
+            "夜中にマイナポータルで口座の登録をしようとしたら、登録ができませんでした。",
+            "route-agency-spec-not-in-knowledge",
+        ),
+        # the setting was already turned off: the FAQ's step is spent
+        (
+            "I turned them off but still get notification emails. How do I stop them?",
+            "route-answer-stop-notification-mail",
+        ),
+    ],
+)
+def test_spec_questions_leave_faults_alone(text: str, not_rule: str) -> None:
+    assert not_rule not in _matched_ids(text)
+
+
+def test_a_wish_to_keep_reading_notices_does_not_block_the_mail_answer() -> None:
+    text = "I still want to read the notices, but how do I stop the emails?"
+    assert _first_rule(text) == "route-answer-stop-notification-mail"
