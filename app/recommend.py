@@ -147,7 +147,8 @@ def recommend(
     written: Callable[[], str | None] | None = None,
 ) -> Decision:
     """Rules are tried in file order (most specific first); the first that matches decides the route, unless it is
-    an answer rule that yields to a later matching escalation rule (`yields_to`, knowledge/SCHEMA.md).
+    an answer rule that yields to a later matching escalation rule (`yields_to`), or an escalation rule that steps
+    aside for a later matching answer rule (`steps_aside_for`; knowledge/SCHEMA.md).
     `written`: the inquiry in the knowledge's written words (`KanaTerms.written_form`), or None when it is not
     hiragana enough; asked for only when no rule matches the inquiry as sent. The rewrite also garbles ordinary
     kana (「できない」→「で機内」), so it never overrides a match on the real text.

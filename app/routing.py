@@ -38,6 +38,10 @@ class RoutingRule:
     # the rule does not match an inquiry any of these match (staff who say they ask for themselves are not a
     # business inquiry): one exception for all the patterns, written once
     unless: tuple[re.Pattern[str], ...] = ()
+    # escalation rules only: later answer rules that decide instead when they match the same inquiry (a broad
+    # escalation topic, such as living abroad, around a question whose FAQ steps do not depend on it). The answer
+    # rule keeps its own exceptions, so they are not copied into this rule's `unless`.
+    steps_aside_for: tuple[str, ...] = ()
 
     def matches(self, normalized_text: str) -> bool:
         return any(p.search(normalized_text) for p in self.patterns) and not any(
@@ -93,6 +97,11 @@ def _rule(raw: dict[str, Any], where: str, fragments: dict[str, str] | None = No
         raise RoutingRuleError(f"{where} field 'yields_to': needs a list of rule ids")
     if yields_to and action != "answer":
         raise RoutingRuleError(f"{where} field 'yields_to': only an answer rule yields")
+    steps_aside_for = raw.get("steps_aside_for", [])
+    if not isinstance(steps_aside_for, list) or not all(isinstance(y, str) for y in steps_aside_for):
+        raise RoutingRuleError(f"{where} field 'steps_aside_for': needs a list of rule ids")
+    if steps_aside_for and action != "escalate":
+        raise RoutingRuleError(f"{where} field 'steps_aside_for': only an escalation rule steps aside")
     if destination == OWNER and raw.get("note_id"):
         # the draft cites the escalation note of the destination the classifier picks; a fixed note would cite
         # the Agency's for a ministry's topic
@@ -108,6 +117,7 @@ def _rule(raw: dict[str, Any], where: str, fragments: dict[str, str] | None = No
         str(raw.get("note_id", "")),
         tuple(yields_to),
         unless,
+        tuple(steps_aside_for),
     )
 
 
@@ -136,7 +146,9 @@ def load_rules(path: Path) -> list[RoutingRule]:
 
 
 def _check_yields(rules: list[RoutingRule], where: str) -> None:
-    """Every id an answer rule yields to is an escalation rule of the same file (a typo would silently do nothing)."""
+    """Every id an answer rule yields to is an escalation rule of the same file, and every id an escalation rule
+    steps aside for is an answer rule later in the file (an earlier one already decides when it matches): a typo or
+    a misplaced rule would silently do nothing."""
     escalations = {r.id for r in rules if r.action == "escalate"}
     for i, rule in enumerate(rules, start=1):
         unknown = [y for y in rule.yields_to if y not in escalations]
@@ -144,14 +156,26 @@ def _check_yields(rules: list[RoutingRule], where: str) -> None:
             raise RoutingRuleError(
                 f"{where} rule {i} ({rule.id}) field 'yields_to': {', '.join(unknown)} is not an escalation rule"
             )
+        later_answers = {r.id for r in rules[i:] if r.action == "answer"}
+        misplaced = [a for a in rule.steps_aside_for if a not in later_answers]
+        if misplaced:
+            raise RoutingRuleError(
+                f"{where} rule {i} ({rule.id}) field 'steps_aside_for': {', '.join(misplaced)} is not an answer "
+                "rule later in the file"
+            )
 
 
 def deciding_rule(matched: list[RoutingRule]) -> RoutingRule:
-    """The first matched rule, unless it is an answer rule that yields to a later matched escalation rule."""
-    first = matched[0]
-    for later in matched[1:]:
-        if later.action == "escalate" and later.id in first.yields_to:
-            return later
+    """The first matched rule, unless it is an answer rule that yields to a later matched escalation rule, or an
+    escalation rule that steps aside for a later matched answer rule: then the rest of the matches decide as if it
+    had not matched (an escalation between the two still outranks the answer)."""
+    first, rest = matched[0], matched[1:]
+    if first.action == "answer":
+        for later in rest:
+            if later.action == "escalate" and later.id in first.yields_to:
+                return later
+    elif any(later.action == "answer" and later.id in first.steps_aside_for for later in rest):
+        return deciding_rule(rest)
     return first
 
 

@@ -766,8 +766,9 @@ def _matched_ids(text: str) -> list[str]:
 
 
 def _first_rule(text: str) -> str | None:
-    matched = _matched_ids(text)
-    return matched[0] if matched else None
+    """The rule that decides the route (the first match, or the one it yields or steps aside to)."""
+    matched = match_rules(_bundled_rules(), text)
+    return deciding_rule(matched).id if matched else None
 
 
 def test_no_faq_question_or_phrasing_matches_an_escalation_rule() -> None:
@@ -1753,6 +1754,50 @@ def test_yields_to_names_escalation_rules_of_the_same_file(tmp_path: Path) -> No
     )
     with pytest.raises(RoutingRuleError, match="only an answer rule yields"):
         load_rules(rules)
+
+
+def test_steps_aside_for_names_answer_rules_later_in_the_file(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.yaml"
+    body = (
+        "rules:\n"
+        "  - id: abroad\n    action: escalate\n    destination: ask_agency\n    reason: x\n    patterns: ['海外']\n"
+        "    steps_aside_for: [remove]\n"
+        "  - id: fault\n    action: escalate\n    destination: ops_vendor\n    reason: z\n    patterns: ['エラー']\n"
+        "  - id: remove\n    action: answer\n    reason: y\n    patterns: ['代理人を外したい']\n"
+        "    yields_to: [fault]\n"
+    )
+    rules.write_text(body, encoding="utf-8")
+    loaded = load_rules(rules)
+    both = match_rules(loaded, "海外に住んでいます。代理人を外したい。")
+    assert [r.id for r in both] == ["abroad", "remove"] and deciding_rule(both).id == "remove"
+    assert deciding_rule(match_rules(loaded, "海外に住んでいます。")).id == "abroad"
+    # the answer rule it steps aside for still yields to its own escalations
+    three = match_rules(loaded, "海外に住んでいます。代理人を外したいのにエラーです。")
+    assert deciding_rule(three).id == "fault"
+    # a typo, or an answer rule placed before the escalation (it would already decide), is an error
+    rules.write_text(body.replace("[remove]", "[remve]"), encoding="utf-8")
+    with pytest.raises(RoutingRuleError, match=r"rule 1 \(abroad\) field 'steps_aside_for': remve"):
+        load_rules(rules)
+    rules.write_text(body.replace("[remove]", "[fault]"), encoding="utf-8")
+    with pytest.raises(RoutingRuleError, match="fault is not an answer rule later in the file"):
+        load_rules(rules)
+    rules.write_text(
+        body.replace("    yields_to: [fault]\n", "    steps_aside_for: [abroad]\n"), encoding="utf-8"
+    )
+    with pytest.raises(RoutingRuleError, match="only an escalation rule steps aside"):
+        load_rules(rules)
+
+
+def test_living_abroad_steps_aside_only_for_the_faq_steps() -> None:
+    """Taking a proxy off or deleting the account does not depend on where anyone lives; a fault there does."""
+    assert _first_rule("I moved abroad last year. How do I remove my brother as my proxy?") == (
+        "route-answer-proxy-remove"
+    )
+    assert _first_rule("来月母国に帰ります。その前に公金受取口座を削除しておきたいです。") == (
+        "route-answer-public-funds-delete"
+    )
+    text = "I moved to Germany last year. I tried to remove my brother as my proxy but nothing happens."
+    assert _matched_ids(text)[0] == "route-ask-overseas" and _first_rule(text) == "route-ask-overseas"
 
 
 def test_the_known_issue_answer_yields_to_an_unknown_code_in_the_same_inquiry() -> None:
@@ -2767,6 +2812,68 @@ def test_rules_of_the_twenty_ninth_session(text: str, rule_id: str) -> None:
     ],
 )
 def test_twenty_ninth_session_rules_leave_these_alone(text: str, not_rule: str) -> None:
+    assert not_rule not in _matched_ids(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        # a bank merger not yet entered, a pension account registered apart, a code read after it expired, an
+        # iPhone, a proxy who sees medicine; a proxy reading notices or registering the insurance card (not written);
+        # two steps tried and the error stays
+        (
+            "取引先の銀行が来年合併して支店名が変わるそうです。公金受取口座に登録した口座ですが、何か手続きは必要ですか。",
+            "route-answer-public-funds-bank-merger",
+        ),
+        (
+            "公金受取口座を変えたのに、児童手当の振込口座は前の銀行のままでした。別の手続きが要るのでしょうか。",
+            "route-answer-public-funds-not-pension-account",
+        ),
+        (
+            "スマホで二次元コードを読み取りましたが、パソコンの画面が先に進みません。コードを出してから10分くらい放置していました。",
+            "route-answer-qr-code-stalls",
+        ),
+        (
+            "アイフォンでもカードなしでログインできるって本当？いつから使えるの？",
+            "route-answer-iphone-smartphone-cert",
+        ),
+        (
+            "妻に代理人として登録してもらいました。自分のカードでログインすれば、妻の医療費の情報も確認できますか。",
+            "route-answer-proxy-sees-medicine",
+        ),
+        (
+            "代理人の私の画面から、父宛てに届いたお知らせを確認することはできますか。",
+            "route-agency-proxy-beyond-faq",
+        ),
+        ("保険証の利用登録は、代理人でも代わりにできますか。", "route-agency-proxy-beyond-faq"),
+        ("スマホ再起動もWi-Fi確認もしたのにエラーが続きます。", "route-ops-faq-steps-failed"),
+    ],
+)
+def test_rules_of_the_thirtieth_session(text: str, rule_id: str) -> None:
+    assert _first_rule(text) == rule_id
+
+
+@pytest.mark.parametrize(
+    ("text", "not_rule"),
+    [
+        # already changed and still old, a request, a code shown again, an iPad, two phones
+        (
+            "銀行の合併で支店が変わったので公金受取口座を変更しました。ところが画面は古い支店のままです。",
+            "route-answer-public-funds-bank-merger",
+        ),
+        (
+            "公金受取口座を変えたら年金の振込先も一緒に変わるようにしてほしいです。",
+            "route-answer-public-funds-not-pension-account",
+        ),
+        ("二次元コードを表示し直して読み取っても先に進みません。", "route-answer-qr-code-stalls"),
+        (
+            "iPadでもスマホ用電子証明書は使えるようになりますか。iPhoneだけですか。",
+            "route-answer-iphone-smartphone-cert",
+        ),
+        ("iPhoneのスマホ用電子証明書を2台に入れられますか。", "route-answer-iphone-smartphone-cert"),
+    ],
+)
+def test_thirtieth_session_rules_leave_these_alone(text: str, not_rule: str) -> None:
     assert not_rule not in _matched_ids(text)
 
 
