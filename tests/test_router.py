@@ -2114,7 +2114,7 @@ def test_a_login_loop_after_the_faqs_steps_is_not_the_auto_logout_answer() -> No
         ("マイナ免許証にしたら、ポータルで何が見られますか", "route-owner-licence-on-card"),
         (
             "地方紙の記者です。取材をお願いできますか。あわせて個人的な質問ですが、証明書の更新はいつからですか",
-            "route-ask-media-legal",
+            "route-ask-press-inquiry",
         ),
         (
             "姓が変わりました。e-Taxで送ると署名用の証明書が無効と出ます",
@@ -2847,6 +2847,46 @@ def test_twenty_ninth_session_rules_leave_these_alone(text: str, not_rule: str) 
         ),
         ("保険証の利用登録は、代理人でも代わりにできますか。", "route-agency-proxy-beyond-faq"),
         ("スマホ再起動もWi-Fi確認もしたのにエラーが続きます。", "route-ops-faq-steps-failed"),
+        # a reporter or an investigator, whatever the topic (before the topic rules)
+        (
+            "〇〇テレビ報道部の記者です。ログインできない障害の件数と原因について取材させてください。",
+            "route-ask-press-inquiry",
+        ),
+        (
+            "県警の捜査員を名乗る方から、ある利用者のログイン記録を照会したいとの電話がありました。",
+            "route-ask-press-inquiry",
+        ),
+        # R33: which insurers send data, a notice on arrival, a fee, LINE, the attempts left, settings after a new card,
+        # e-Tax's grey button, when the expiry notice is mailed, steps already tried, a certificate re-issued and still refused
+        (
+            "控除証明書のデータを出している保険会社や共済のリストはありますか。",
+            "route-agency-spec-not-in-knowledge",
+        ),
+        (
+            "控除証明書のデータが取り込まれたら、メールで通知してもらえますか。",
+            "route-agency-spec-not-in-knowledge",
+        ),
+        ("マイナポータルが有料化されるというのは本当ですか。", "route-agency-spec-not-in-knowledge"),
+        ("マイナポータルのお知らせをLINEで受け取れるようになりますか。", "route-agency-new-feature"),
+        ("暗証番号の入力画面に、残りの回数を表示してほしいです。", "route-agency-feature-request"),
+        (
+            "更新した新しいマイナンバーカードでも、前に登録した代理人の設定はそのまま残っていますか。",
+            "route-agency-portal-after-new-card",
+        ),
+        ("作成コーナーの「マイナポータルと連携」のボタンがグレーで押せません。", "route-ministry-nta-etax"),
+        ("有効期限通知書は、期限の何か月前に届くものですか。", "route-ministry-soumu-jpki"),
+        (
+            "ブラウザの更新もキャッシュの削除もしましたが、やはり同じ画面で止まります。",
+            "route-ops-faq-steps-failed",
+        ),
+        (
+            "署名用電子証明書を窓口で更新してから3日たちますが、送信すると「失効しています」と出ます。",
+            "route-ops-faq-steps-failed",
+        ),
+        (
+            "先月となりの町に引っ越しました。e-Taxの電子署名でエラーが出ます。",
+            "route-answer-name-change-certificate",
+        ),
     ],
 )
 def test_rules_of_the_thirtieth_session(text: str, rule_id: str) -> None:
@@ -2871,6 +2911,26 @@ def test_rules_of_the_thirtieth_session(text: str, rule_id: str) -> None:
             "route-answer-iphone-smartphone-cert",
         ),
         ("iPhoneのスマホ用電子証明書を2台に入れられますか。", "route-answer-iphone-smartphone-cert"),
+        # a press conference is not a reporter; a journalist asking for themselves
+        ("記者会見で大臣が話していた新しい機能は、いつから使えるのですか。", "route-ask-press-inquiry"),
+        ("記者会見で大臣が話していた新しい機能は、いつから使えるのですか。", "route-ask-media-legal"),
+        (
+            "新聞記者ですが、今回は私用での問い合わせです。公金受取口座の変更方法を教えてください。",
+            "route-ask-press-inquiry",
+        ),
+        (
+            "新聞記者ですが、今回は私用での問い合わせです。公金受取口座の変更方法を教えてください。",
+            "route-ask-media-legal",
+        ),
+        # a card that does not read (the FAQ's), 「オンライン」, the count shown, missing medicines, a reader of the magazine
+        ("作成コーナーでカードを読み取ろうとしても反応しません。", "route-ministry-nta-etax"),
+        ("オンラインで転出届を出したら、お知らせは届きますか。", "route-agency-new-feature"),
+        ("「残り回数1回」と表示されました。どうすればいいですか。", "route-agency-feature-request"),
+        ("薬剤情報が出てこないので、アプリの入れ直しもしましたが同じです。", "route-ops-faq-steps-failed"),
+        (
+            "町の広報誌でマイナポータルの記事を読みました。スマホだけで公金受取口座を登録できますか。",
+            "route-ask-media-legal",
+        ),
     ],
 )
 def test_thirtieth_session_rules_leave_these_alone(text: str, not_rule: str) -> None:
