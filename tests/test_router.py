@@ -2887,6 +2887,39 @@ def test_twenty_ninth_session_rules_leave_these_alone(text: str, not_rule: str) 
             "先月となりの町に引っ越しました。e-Taxの電子署名でエラーが出ます。",
             "route-answer-name-change-certificate",
         ),
+        # R34: the smartphone certificate after a new card, resumed, its PIN; a residence renewal pending; a foreign name's
+        # order, another language, a minor's account; how many accounts; an account closed or a tax notice before leaving
+        (
+            "カードを更新して新しいカードになりました。スマホ用電子証明書は入れ直す必要がありますか。",
+            "route-ministry-smartphone-cert-lifecycle",
+        ),
+        (
+            "スマホ用電子証明書を一時停止してもらいましたが、スマホが見つかったので停止を解除したいです。",
+            "route-ministry-smartphone-cert-lifecycle",
+        ),
+        (
+            "スマホ用電子証明書の暗証番号は何桁にすればいいですか。",
+            "route-ministry-smartphone-cert-lifecycle",
+        ),
+        (
+            "在留期間の更新を申請中ですが、結果が出る前にカードの期限が来たらどうなりますか。",
+            "route-ministry-soumu-jpki",
+        ),
+        ("英語の画面で、名字が先に表示されます。変えられますか。", "route-agency-spec-not-in-knowledge"),
+        ("Can I send my question in Vietnamese?", "route-agency-spec-not-in-knowledge"),
+        (
+            "17歳の息子が、公金受取口座を自分で登録してもいいですか。親の同意は要りますか。",
+            "route-agency-spec-not-in-knowledge",
+        ),
+        ("公金受取口座はいくつまで登録できますか。", "route-answer-one-public-funds-account"),
+        (
+            "帰国するので銀行口座を解約します。公金受取口座に登録している口座です。どうすればいいですか。",
+            "route-answer-public-funds-bank-merger",
+        ),
+        (
+            "I'm moving back to my country next month. I got a resident tax notice. How do I pay it?",
+            "route-answer-residence-tax",
+        ),
     ],
 )
 def test_rules_of_the_thirtieth_session(text: str, rule_id: str) -> None:
@@ -2930,6 +2963,19 @@ def test_rules_of_the_thirtieth_session(text: str, rule_id: str) -> None:
         (
             "町の広報誌でマイナポータルの記事を読みました。スマホだけで公金受取口座を登録できますか。",
             "route-ask-media-legal",
+        ),
+        # a lost phone (the FAQ's), a late father's account, a second question
+        (
+            "高校生の娘がスマホ用電子証明書を入れたスマホをなくしました。",
+            "route-ministry-smartphone-cert-lifecycle",
+        ),
+        (
+            "亡くなった父の銀行口座を解約します。公金受取口座はどうなりますか。",
+            "route-answer-public-funds-bank-merger",
+        ),
+        (
+            "公金受取口座は何口座まで登録できますか。それと、昨日から画面が開きません。",
+            "route-answer-one-public-funds-account",
         ),
     ],
 )
