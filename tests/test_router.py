@@ -2920,6 +2920,13 @@ def test_twenty_ninth_session_rules_leave_these_alone(text: str, not_rule: str) 
             "I'm moving back to my country next month. I got a resident tax notice. How do I pay it?",
             "route-answer-residence-tax",
         ),
+        # R35: one's own login times; a plea to improve (the owner: the Agency or a ministry)
+        ("私がいつログインしたかを後から確認できますか。", "route-agency-account-investigation"),
+        (
+            "ワンストップのはずが、結局窓口で1時間待たされました。改善してください。",
+            "route-owner-change-demanded",
+        ),
+        ("The menus are hard to find. Please improve the design.", "route-owner-change-demanded"),
     ],
 )
 def test_rules_of_the_thirtieth_session(text: str, rule_id: str) -> None:
