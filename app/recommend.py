@@ -15,7 +15,7 @@ from typing import cast
 from app.answer_type import DetailQuestion, detail_question, sources_state
 from app.error_codes import quoted_codes
 from app.retrieval import Hit, IndexSnapshot
-from app.routing import OWNER, RoutingRule, deciding_rule, match_rules
+from app.routing import OWNER, RoutingRule, deciding_rule, match_rules, without_stepped_aside
 from app.schemas import Destination, Recommendation
 from app.semantic_router import RouteVote
 from app.textnorm import nfkc
@@ -159,6 +159,8 @@ def recommend(
     matched = match_rules(rules, masked_inquiry)
     if not matched and written is not None and (text := written()) is not None:
         matched = match_rules(rules, text)
+    # a rule that stepped aside neither decides nor counts as a second opinion on the destination
+    matched = without_stepped_aside(matched)
     strength = evidence.strength()
     if matched:
         rule = deciding_rule(matched)

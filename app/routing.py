@@ -165,17 +165,27 @@ def _check_yields(rules: list[RoutingRule], where: str) -> None:
             )
 
 
+def without_stepped_aside(matched: list[RoutingRule]) -> list[RoutingRule]:
+    """The matches without each leading escalation rule that steps aside for a later matched answer rule: the rest
+    decide as if it had not matched, and its destination no longer counts as a second opinion."""
+    standing = matched
+    while standing and standing[0].action == "escalate":
+        head, rest = standing[0], standing[1:]
+        if not any(r.action == "answer" and r.id in head.steps_aside_for for r in rest):
+            break
+        standing = rest
+    return standing
+
+
 def deciding_rule(matched: list[RoutingRule]) -> RoutingRule:
-    """The first matched rule, unless it is an answer rule that yields to a later matched escalation rule, or an
-    escalation rule that steps aside for a later matched answer rule: then the rest of the matches decide as if it
-    had not matched (an escalation between the two still outranks the answer)."""
-    first, rest = matched[0], matched[1:]
+    """The first standing match (`without_stepped_aside`), unless it is an answer rule that yields to a later
+    matched escalation rule (an escalation rule between a stepped-aside one and its answer still outranks it)."""
+    standing = without_stepped_aside(matched)
+    first = standing[0]
     if first.action == "answer":
-        for later in rest:
+        for later in standing[1:]:
             if later.action == "escalate" and later.id in first.yields_to:
                 return later
-    elif any(later.action == "answer" and later.id in first.steps_aside_for for later in rest):
-        return deciding_rule(rest)
     return first
 
 

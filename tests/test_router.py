@@ -23,7 +23,14 @@ from app.recommend import (
     unknown_error_codes,
 )
 from app.retrieval import IndexSnapshot
-from app.routing import RoutingRule, RoutingRuleError, deciding_rule, load_rules, match_rules
+from app.routing import (
+    RoutingRule,
+    RoutingRuleError,
+    deciding_rule,
+    load_rules,
+    match_rules,
+    without_stepped_aside,
+)
 from app.semantic_router import RouterExamplesError, RouteVote, SemanticRouter, load_examples
 from tests.conftest import KNOWLEDGE
 from tests.recommend_helpers import recommend_on_one_faq
@@ -1770,6 +1777,7 @@ def test_steps_aside_for_names_answer_rules_later_in_the_file(tmp_path: Path) ->
     loaded = load_rules(rules)
     both = match_rules(loaded, "海外に住んでいます。代理人を外したい。")
     assert [r.id for r in both] == ["abroad", "remove"] and deciding_rule(both).id == "remove"
+    assert [r.id for r in without_stepped_aside(both)] == ["remove"]
     assert deciding_rule(match_rules(loaded, "海外に住んでいます。")).id == "abroad"
     # the answer rule it steps aside for still yields to its own escalations
     three = match_rules(loaded, "海外に住んでいます。代理人を外したいのにエラーです。")
@@ -1786,6 +1794,29 @@ def test_steps_aside_for_names_answer_rules_later_in_the_file(tmp_path: Path) ->
     )
     with pytest.raises(RoutingRuleError, match="only an escalation rule steps aside"):
         load_rules(rules)
+
+
+def test_a_rule_that_stepped_aside_is_no_second_opinion(tmp_path: Path) -> None:
+    """After living abroad steps aside, the vendor rule decides alone: one destination named, the surer confidence."""
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "rules:\n"
+        "  - id: abroad\n    action: escalate\n    destination: ask_agency\n    reason: x\n    patterns: ['海外']\n"
+        "    steps_aside_for: [remove]\n"
+        "  - id: fault\n    action: escalate\n    destination: ops_vendor\n    reason: z\n    patterns: ['エラー']\n"
+        "  - id: remove\n    action: answer\n    reason: y\n    patterns: ['代理人を外したい']\n",
+        encoding="utf-8",
+    )
+    loaded = load_rules(rules)
+    vote = RouteVote("answer", 0.9, 0.8, 0.95, escalation_probability=0.1)
+    decision = recommend_on_one_faq(
+        "海外に住んでいます。代理人を外したいのにエラーです。", vote, "手順", rules=loaded
+    )
+    assert decision.rule_id == "fault" and decision.recommendation.destination == "ops_vendor"
+    assert decision.recommendation.confidence == 0.9
+    # without the answer rule's match, living abroad decides and the vendor rule is a differing second opinion
+    decision = recommend_on_one_faq("海外に住んでいます。エラーです。", vote, "手順", rules=loaded)
+    assert decision.rule_id == "abroad" and decision.recommendation.confidence == 0.7
 
 
 def test_living_abroad_steps_aside_only_for_the_faq_steps() -> None:
